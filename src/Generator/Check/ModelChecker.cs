@@ -1,0 +1,217 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using ModelDsl.Generator.Check.Rules;
+using ModelDsl.Generator.Diagnostics;
+using ModelDsl.Generator.Model;
+
+namespace ModelDsl.Generator.Check;
+
+/// <summary>
+/// The pure shape-inference pass: walks a model's members in declaration order, applying each attribute's
+/// rule to the value flowing through, and produces the plan the emitter needs plus every diagnostic.
+/// </summary>
+internal static class ModelChecker
+{
+    private static readonly Regex Identifier = new("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
+
+    public static CheckResult Check(ModelSpec spec)
+    {
+        var context = new CheckContext(spec, outerBinding: null);
+        var plan = Run(context, actualInputs: null);
+        return new CheckResult(context.HasErrors ? null : plan, context.Diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>Checks a nested model in the terms of the model that uses it.</summary>
+    public static (CheckContext Context, ModelPlan? Plan) CheckNested(ModelSpec spec, Func<string, Dim?> binding, IReadOnlyList<EquatableArray<Dim>> actualInputs)
+    {
+        var context = new CheckContext(spec, binding);
+        var plan = Run(context, actualInputs);
+        return (context, context.HasErrors ? null : plan);
+    }
+
+    private static ModelPlan? Run(CheckContext context, IReadOnlyList<EquatableArray<Dim>>? actualInputs)
+    {
+        var spec = context.Spec;
+        if (spec.Forward is not { } forward)
+            return null;
+
+        var taps = new TapTable();
+        var inputs = new List<InputPlan>();
+        for (var i = 0; i < forward.Inputs.Count; i++)
+        {
+            var input = forward.Inputs[i];
+            var actual = actualInputs is not null && i < actualInputs.Count ? actualInputs[i] : (EquatableArray<Dim>?)null;
+            var declared = ReadDeclaredShape(context, input.Shape ?? EquatableArray<ArgValue>.Empty, input.Location, input.Name, bindNew: true, actual, out var bindings);
+            if (declared is null)
+                return null;
+            var variable = Naming.Escape(input.Name);
+            inputs.Add(new InputPlan(input.Name, declared.Value, bindings.ToEquatableArray()));
+            taps.Add(input.Name, actual ?? declared.Value, variable);
+        }
+
+        if (inputs.Count == 0)
+            return null;
+
+        var variables = new HashSet<string>(taps.Variables, StringComparer.Ordinal) { "scope" };
+        var current = taps.Find(forward.Inputs[0].Name)!;
+        var members = new List<MemberPlan>();
+        var parameterCount = Dim.Const(0);
+        string? lastKind = null, lastMember = null;
+        foreach (var member in spec.Members)
+        {
+            var plan = CheckMember(context, member, current, taps, variables);
+            if (plan is null)
+                return null;
+            members.Add(plan);
+            parameterCount += plan.Parameters;
+            current = new Tap(plan.OutputShape, plan.Variable);
+            taps.Add(member.Name, plan.OutputShape, plan.Variable);
+            (lastKind, lastMember) = (plan.Layer?.Kind == "Nested" ? member.TypeName.Split('.').Last() : plan.Layer?.Kind ?? "Layer", member.Name);
+        }
+
+        if (forward.ReturnShape is { } returnDims)
+        {
+            var declared = ReadDeclaredShape(context, returnDims, forward.ReturnShapeLocation, "return value", bindNew: false, actual: null, out _);
+            if (declared is null)
+                return null;
+            if (!context.CheckShapesEqual(current.Shape, declared.Value, $"Forward returns {ShapeText.Format(declared.Value)}"))
+            {
+                context.Report(DiagnosticDescriptors.ReturnShapeMismatch, forward.ReturnShapeLocation, lastKind ?? "Input", lastMember ?? forward.Inputs[0].Name,
+                    ShapeText.Format(current.Shape), ShapeText.Format(declared.Value));
+                return null;
+            }
+        }
+
+        return new ModelPlan(spec, inputs.ToEquatableArray(), members.ToEquatableArray(), current.Shape, current.Variable, context.Guards.ToEquatableArray(), parameterCount);
+    }
+
+    private static MemberPlan? CheckMember(CheckContext context, MemberSpec member, Tap input, TapTable taps, HashSet<string> variables)
+    {
+        taps.MemberInput = input;
+        var shape = input.Shape;
+        var ops = new List<OpPlan>();
+        LayerPlan? layer = null;
+        var parameters = Dim.Const(0);
+        foreach (var step in member.Steps)
+        {
+            var result = StepRules.Apply(context, new StepInput(member, step, shape), taps, out var known);
+            if (!known)
+            {
+                context.Report(DiagnosticDescriptors.MalformedArgument, step.Location ?? member.Location, step.Name, member.Name, "this attribute is not a layer or step of the ModelDsl catalogue");
+                return null;
+            }
+
+            if (result is null)
+                return null;
+            if (result.Layer is not null)
+            {
+                if (layer is not null)
+                {
+                    context.Report(DiagnosticDescriptors.LayerTypeMismatch, step.Location, member.Name, $"it already has the layer [{layer.Kind}]; each member holds one module (add another member for [{step.Name}])");
+                    return null;
+                }
+
+                if (StepRules.ModuleTypes.TryGetValue(result.Layer.Kind, out var moduleType) && moduleType != member.TypeMetadataName)
+                {
+                    context.Report(DiagnosticDescriptors.LayerTypeMismatch, step.Location, member.Name, $"[{step.Name}] needs the property type {moduleType.Split('.').Last()}, not {member.TypeName.Split('.').Last()}");
+                    return null;
+                }
+
+                layer = result.Layer;
+                parameters = result.Parameters ?? Dim.Const(0);
+            }
+
+            ops.Add(result.Op);
+            shape = result.Output;
+        }
+
+        if (layer is null)
+        {
+            context.Report(DiagnosticDescriptors.LayerTypeMismatch, member.Location, member.Name, $"it has no layer attribute for its type {member.TypeName.Split('.').Last()}; add one such as [Linear(...)], or [Nested(...)] for a [Model]");
+            return null;
+        }
+
+        var variable = Naming.CamelCase(member.Name);
+        var unique = variable;
+        for (var n = 2; !variables.Add(unique); n++)
+            unique = variable + n;
+        return new MemberPlan(
+            member.Name,
+            member.Modifiers,
+            member.TypeName,
+            "_" + Naming.CamelCase(member.Name).TrimStart('@'),
+            Naming.SnakeCase(member.Name),
+            unique,
+            layer,
+            ops.ToEquatableArray(),
+            input.Shape,
+            shape,
+            parameters);
+    }
+
+    // Reads a [Shape(...)]: ints, hyperparameter expressions, and symbolic dims bound on first use. For a nested
+    // model the actual shapes it receives are unified with the declaration.
+    private static EquatableArray<Dim>? ReadDeclaredShape(CheckContext context, EquatableArray<ArgValue> args, LocationInfo? location, string what, bool bindNew, EquatableArray<Dim>? actual, out List<string> bindings)
+    {
+        bindings = new List<string>();
+        if (actual is { } a && a.Count != args.Count)
+        {
+            context.Report(DiagnosticDescriptors.NestedModelMismatch, location, what, context.Spec.Name, $"'{what}' expects rank {args.Count} but receives {ShapeText.Format(a)}");
+            return null;
+        }
+
+        var dims = new List<Dim>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            Dim? dim;
+            var binding = "";
+            if (arg.Kind == ArgKind.Int)
+            {
+                dim = Dim.Const(long.Parse(arg.Text, System.Globalization.CultureInfo.InvariantCulture));
+                if (dim.Value <= 0)
+                {
+                    context.Report(DiagnosticDescriptors.MalformedArgument, location, "Shape", what, $"dimension {i} must be positive, not {dim.Value}");
+                    return null;
+                }
+            }
+            else if (arg.Kind == ArgKind.String && Identifier.IsMatch(arg.Text.Trim()) && context.Resolve(arg.Text.Trim()) is null)
+            {
+                var name = arg.Text.Trim();
+                if (!bindNew)
+                {
+                    context.Report(DiagnosticDescriptors.InvalidForward, location, context.Spec.Name, $"'{name}' in the return shape is not a hyperparameter nor a symbolic dim of an argument");
+                    return null;
+                }
+
+                dim = context.BindRuntimeSymbol(name, actual?[i]);
+                binding = name;
+            }
+            else if (arg.Kind == ArgKind.String)
+            {
+                dim = context.ParseExpression(arg.Text, location);
+                if (dim is null)
+                    return null;
+            }
+            else
+            {
+                context.Report(DiagnosticDescriptors.MalformedArgument, location, "Shape", what, $"dimension {i} must be an integer or a name, not {arg}");
+                return null;
+            }
+
+            if (actual is { } received && !context.CheckEqual(received[i], dim, $"'{what}' of {context.Spec.Name} expects dim {i} = {dim}"))
+            {
+                var expected = args.Select((x, j) => j == i ? dim.ToString() : received[j].ToString());
+                context.Report(DiagnosticDescriptors.NestedModelMismatch, location, what, context.Spec.Name, $"'{what}' expects [{string.Join(", ", expected)}] but receives {ShapeText.Format(received)}");
+                return null;
+            }
+
+            dims.Add(dim);
+            bindings.Add(binding);
+        }
+
+        return dims.ToEquatableArray();
+    }
+}

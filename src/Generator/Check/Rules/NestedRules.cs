@@ -1,0 +1,143 @@
+using System.Collections.Generic;
+using System.Linq;
+using ModelDsl.Generator.Diagnostics;
+using ModelDsl.Generator.Model;
+
+namespace ModelDsl.Generator.Check.Rules;
+
+/// <summary>
+/// A nested <c>[Model]</c> used as a layer: its hyperparameters are bound to this model's arguments, its
+/// declared input shapes are unified with the values it receives, and its own checks run in those terms.
+/// </summary>
+internal static class NestedRules
+{
+    public static StepResult? Nested(CheckContext context, StepInput input, TapTable taps)
+    {
+        var step = input.Step;
+        var member = input.Member;
+        var nested = member.Nested;
+        if (nested is null)
+        {
+            context.Report(DiagnosticDescriptors.LayerTypeMismatch, input.Location, member.Name, $"[Nested] needs a property whose type is a [Model] class (or ModuleList<T> of one with Repeat), not '{member.TypeName}'");
+            return null;
+        }
+
+        var repeatArg = step.Get("Repeat");
+        var isList = member.TypeMetadataName == Parse.KnownNames.ModuleList;
+        var repeat = repeatArg is null || repeatArg.Kind == ArgKind.Null ? null : context.ReadDim(step, repeatArg, "Repeat", member.Name);
+        if (isList != (repeatArg is not null && repeatArg.Kind != ArgKind.Null))
+        {
+            context.Report(DiagnosticDescriptors.LayerTypeMismatch, input.Location, member.Name,
+                isList ? "a ModuleList<T> member needs [Nested(..., Repeat = n)]" : $"Repeat needs the property type ModuleList<{nested.Name}>");
+            return null;
+        }
+
+        if (isList && repeat is null)
+            return null;
+
+        var (binding, constructorArgs) = BindArguments(context, input, nested);
+        if (binding is null)
+            return null;
+
+        var shapes = new List<EquatableArray<Dim>> { input.Shape };
+        var extraVariables = new List<string>();
+        var inputsArg = step.Get("Inputs");
+        foreach (var name in inputsArg?.Items ?? EquatableArray<ArgValue>.Empty)
+        {
+            var tap = name.Kind == ArgKind.String ? taps.Find(name.Text) : null;
+            if (tap is null)
+            {
+                context.Report(DiagnosticDescriptors.UnknownTap, input.Location, name.Text, member.Name, taps.Known);
+                return null;
+            }
+
+            shapes.Add(tap.Shape);
+            extraVariables.Add(tap.Variable);
+        }
+
+        if (nested.Forward is null || nested.Forward.Inputs.Count != shapes.Count)
+        {
+            context.Report(DiagnosticDescriptors.NestedModelMismatch, input.Location, member.Name, nested.Name,
+                $"its Forward takes {nested.Forward?.Inputs.Count ?? 0} argument(s) but receives {shapes.Count} (the flowing value plus Inputs)");
+            return null;
+        }
+
+        var (nestedContext, plan) = ModelChecker.CheckNested(nested, name => binding.TryGetValue(name, out var dim) ? dim : null, shapes);
+        if (plan is null)
+        {
+            var first = nestedContext.Diagnostics.FirstOrDefault();
+            var detail = first is null ? "it does not check" : string.Format(System.Globalization.CultureInfo.InvariantCulture, first.Descriptor.MessageFormat.ToString(), first.Arguments.Cast<object>().ToArray());
+            context.Report(DiagnosticDescriptors.NestedModelMismatch, input.Location, member.Name, nested.Name, detail);
+            return null;
+        }
+
+        foreach (var guard in nestedContext.Guards)
+            context.Guards.Add(guard with { Message = nested.Name + " '" + member.Name + "': " + guard.Message });
+
+        var output = plan.OutputShape;
+        var parameters = plan.ParameterCount;
+        if (repeat is not null)
+        {
+            if (!(repeat.IsConstant && repeat.Value == 1) && !context.CheckShapesEqual(output, input.Shape, $"'{member.Name}' repeats '{nested.Name}', which must keep {ShapeText.Format(input.Shape)}"))
+            {
+                context.Report(DiagnosticDescriptors.RepeatChangesShape, input.Location, member.Name, nested.Name, ShapeText.Format(input.Shape), ShapeText.Format(output));
+                return null;
+            }
+
+            parameters *= repeat;
+        }
+
+        var layer = new LayerPlan("Nested", constructorArgs.ToEquatableArray(), nested.FullyQualifiedName, repeat);
+        var op = new OpPlan("Layer", extraVariables.Select((v, i) => OpArg.Code("input" + i, v)).ToEquatableArray(), output);
+        return new StepResult(output, op, layer, parameters);
+    }
+
+    private static (Dictionary<string, Dim>? Binding, List<OpArg> Args) BindArguments(CheckContext context, StepInput input, ModelSpec nested)
+    {
+        var step = input.Step;
+        var member = input.Member.Name;
+        var raw = step.Positional.Count == 1 && step.Positional[0].Kind == ArgKind.Array ? step.Positional[0].Items : step.Positional;
+        var args = new List<OpArg>();
+        if (raw.Count != nested.Parameters.Count)
+        {
+            var expected = string.Join(", ", nested.Parameters.Select(p => CheckContext.ShortType(p.Type) + " " + p.Name));
+            context.Report(DiagnosticDescriptors.NestedModelMismatch, input.Location, member, nested.Name,
+                $"its constructor takes {nested.Parameters.Count} argument(s) ({expected}) but [Nested] gives {raw.Count}");
+            return (null, args);
+        }
+
+        var binding = new Dictionary<string, Dim>(System.StringComparer.Ordinal);
+        for (var i = 0; i < raw.Count; i++)
+        {
+            var parameter = nested.Parameters[i];
+            var type = CheckContext.ShortType(parameter.Type);
+            if (CheckContext.IsInteger(type))
+            {
+                var dim = context.ReadDim(step, raw[i], parameter.Name, member, positive: false);
+                if (dim is null)
+                    return (null, args);
+                binding[parameter.Name] = dim;
+                args.Add(OpArg.Of(parameter.Name, dim));
+            }
+            else if (type is "double" or "float")
+            {
+                var rate = context.ReadRate(step, raw[i], parameter.Name, member, double.MinValue, double.MaxValue);
+                if (rate is null)
+                    return (null, args);
+                args.Add(rate with { Name = parameter.Name });
+            }
+            else if (type == "bool" && raw[i].Kind == ArgKind.Bool)
+            {
+                args.Add(OpArg.Code(parameter.Name, raw[i].Text));
+            }
+            else
+            {
+                context.Report(DiagnosticDescriptors.MalformedArgument, input.Location, "Nested", member,
+                    $"argument {i + 1} for '{parameter.Name}' ({type}) must be {(type == "bool" ? "true or false" : "a constant or a hyperparameter of this model")}");
+                return (null, args);
+            }
+        }
+
+        return (binding, args);
+    }
+}

@@ -1,0 +1,102 @@
+using Microsoft.CodeAnalysis;
+
+namespace ModelDsl.Generator.Diagnostics;
+
+/// <summary>Every diagnostic ModelDsl reports. IDs are stable and listed in AnalyzerReleases.*.md.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Declaration = "ModelDsl.Declaration";
+    private const string Shapes = "ModelDsl.Shapes";
+    private const string HelpBase = "docs/diagnostics.md#";
+
+    // MDL00xx: the declaration cannot be read.
+    public static readonly DiagnosticDescriptor ClassNotPartial = Error(
+        "MDL0001", Declaration, "Model class must be partial",
+        "Model class '{0}' must be declared partial so the generator can add its TorchSharp module");
+
+    public static readonly DiagnosticDescriptor MissingForward = Error(
+        "MDL0002", Declaration, "Model has no partial Forward method",
+        "Model '{0}' must declare 'public partial Tensor Forward(...)' with [Shape] on each argument");
+
+    public static readonly DiagnosticDescriptor UnsupportedMember = Error(
+        "MDL0003", Declaration, "Unsupported member kind",
+        "'{0}' cannot carry layer attributes: {1}");
+
+    public static readonly DiagnosticDescriptor LayerTypeMismatch = Error(
+        "MDL0004", Declaration, "Layer attribute does not match the property type",
+        "Member '{0}': {1}");
+
+    public static readonly DiagnosticDescriptor MalformedArgument = Error(
+        "MDL0005", Declaration, "Malformed attribute argument",
+        "{0} on '{1}': {2}");
+
+    public static readonly DiagnosticDescriptor UnknownHyperParameter = Error(
+        "MDL0006", Declaration, "Unknown hyperparameter",
+        "'{0}' in \"{1}\" is not a constructor parameter or constant of '{2}'");
+
+    public static readonly DiagnosticDescriptor InvalidExpression = Error(
+        "MDL0007", Declaration, "Invalid dimension expression",
+        "\"{0}\" is not a valid integer expression: {1}");
+
+    public static readonly DiagnosticDescriptor InvalidForward = Error(
+        "MDL0008", Declaration, "Invalid Forward declaration",
+        "Forward of '{0}': {1}");
+
+    public static readonly DiagnosticDescriptor UnsupportedModelDeclaration = Error(
+        "MDL0009", Declaration, "Unsupported model declaration",
+        "Model '{0}': {1}");
+
+    // MDL01xx: the shapes do not fit.
+    public static readonly DiagnosticDescriptor FeatureMismatch = Error(
+        "MDL0101", Shapes, "Feature or channel count mismatch",
+        "{0} '{1}' expects {2} but receives {3}");
+
+    public static readonly DiagnosticDescriptor ReturnShapeMismatch = Error(
+        "MDL0102", Shapes, "Declared return shape differs from the inferred one",
+        "{0} '{1}' produces {2} but Forward returns {3}");
+
+    public static readonly DiagnosticDescriptor InvalidSpatialSize = Error(
+        "MDL0103", Shapes, "Convolution or pooling gives an invalid size",
+        "{0} '{1}' on input {2}: {3}");
+
+    public static readonly DiagnosticDescriptor ReshapeMismatch = Error(
+        "MDL0104", Shapes, "Reshape changes the element count",
+        "Reshape on '{0}' cannot turn {1} ({2} elements per sample) into {3} ({4} elements per sample)");
+
+    public static readonly DiagnosticDescriptor ResidualMismatch = Error(
+        "MDL0105", Shapes, "Residual operands differ in shape",
+        "Residual on '{0}' adds {1} from '{2}' to {3}");
+
+    public static readonly DiagnosticDescriptor RankMismatch = Error(
+        "MDL0106", Shapes, "Layer receives a tensor of the wrong rank",
+        "{0} '{1}' expects {2} but receives {3}");
+
+    public static readonly DiagnosticDescriptor UnknownTap = Error(
+        "MDL0107", Shapes, "Unknown tap",
+        "'{0}' on '{1}' is not a Forward argument or an earlier member (known: {2})");
+
+    public static readonly DiagnosticDescriptor SizeNotKnownAtConstruction = Error(
+        "MDL0108", Shapes, "Size must be known when the model is constructed",
+        "{0} '{1}' needs its {2} at construction, but it is '{3}', which is only known from the input");
+
+    public static readonly DiagnosticDescriptor NestedModelMismatch = Error(
+        "MDL0109", Shapes, "Nested model does not fit",
+        "Nested model '{0}' of type '{1}': {2}");
+
+    public static readonly DiagnosticDescriptor RepeatChangesShape = Error(
+        "MDL0110", Shapes, "Repeated block changes the shape",
+        "'{0}' repeats '{1}', which turns {2} into {3}; a repeated block must keep its input shape");
+
+    public static readonly DiagnosticDescriptor ConcatMismatch = Error(
+        "MDL0111", Shapes, "Concatenated tensors do not fit",
+        "Concat on '{0}' along dim {1} cannot join {2} and {3} from '{4}'");
+
+    // MDL0999: a defect in the generator itself, reported instead of crashing the compiler.
+    public static readonly DiagnosticDescriptor InternalError = Error(
+        "MDL0999", Declaration, "Internal generator error",
+        "ModelDsl could not process model '{0}': {1}. Please report this with the model's declaration.");
+
+    private static DiagnosticDescriptor Error(string id, string category, string title, string message)
+        => new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+               helpLinkUri: HelpBase + id.ToLowerInvariant());
+}

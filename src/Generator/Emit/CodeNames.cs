@@ -1,0 +1,12 @@
+namespace ModelDsl.Generator.Emit;
+
+/// <summary>Fully qualified names used by generated code.</summary>
+internal static class CodeNames
+{
+    public const string Tensor = "global::TorchSharp.torch.Tensor";
+    public const string Nn = "global::TorchSharp.torch.nn";
+    public const string Functional = "global::TorchSharp.torch.nn.functional";
+    public const string Torch = "global::TorchSharp.torch";
+    public const string ShapeMismatch = "global::ModelDsl.ShapeMismatchException";
+    public const string ModuleList = "global::TorchSharp.Modules.ModuleList";
+}

@@ -1,0 +1,39 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using ModelDsl.Generator.Model;
+
+namespace ModelDsl.Generator.Emit;
+
+/// <summary>The constructor expression of each layer kind, with only non-default arguments spelled out.</summary>
+internal static class LayerCode
+{
+    public static string Construct(LayerPlan layer, Func<OpArg, string> value)
+    {
+        string Arg(string name) => value(layer.Args.First(a => a.Name == name));
+        string? Optional(string name, string parameter, string defaultValue)
+        {
+            var text = Arg(name);
+            return text == defaultValue ? null : parameter + ": " + text;
+        }
+
+        string Call(string factory, params string?[] args) => $"{CodeNames.Nn}.{factory}({string.Join(", ", args.Where(a => a is not null))})";
+
+        return layer.Kind switch
+        {
+            "Linear" => Call("Linear", Arg("in"), Arg("out"), Optional("bias", "hasBias", "true")),
+            "Embedding" => Call("Embedding", Arg("count"), Arg("dim")),
+            "Conv2d" => Call("Conv2d", Arg("in"), Arg("out"), Arg("kernel"), Optional("stride", "stride", "1"), Optional("padding", "padding", "0"), Optional("bias", "bias", "true")),
+            "ConvTranspose2d" => Call("ConvTranspose2d", Arg("in"), Arg("out"), Arg("kernel"), Optional("stride", "stride", "1"), Optional("padding", "padding", "0"),
+                Optional("outputPadding", "output_padding", "0"), Optional("bias", "bias", "true")),
+            "BatchNorm1d" or "BatchNorm2d" => Call(layer.Kind, Arg("features"), Optional("eps", "eps", "1E-05"), Optional("momentum", "momentum", "0.1")),
+            "LayerNorm" => Call("LayerNorm", Arg("features"), Optional("eps", "eps", "1E-05"), Optional("bias", "bias", "true")),
+            "Nested" => $"new {layer.NestedType}({string.Join(", ", layer.Args.Select(value))})",
+            _ => throw new InvalidOperationException("Unknown layer kind " + layer.Kind),
+        };
+    }
+
+    /// <summary>A one-line description for XML docs and the summary table.</summary>
+    public static string Describe(LayerPlan layer)
+        => layer.Kind == "Nested" ? layer.NestedType!.Split('.').Last() + (layer.Repeat is null ? "" : " × " + layer.Repeat) : layer.Kind;
+}

@@ -1,0 +1,35 @@
+using System;
+using System.Linq;
+using ModelDsl.Generator.Model;
+
+namespace ModelDsl.Generator.Emit;
+
+/// <summary>The forward expression of each operation kind, applied to the variable <c>value</c>.</summary>
+internal static class OpCode
+{
+    public static string Apply(OpPlan op, string value, MemberPlan member, Func<OpArg, string> arg)
+    {
+        string Arg(string name) => arg(op.Args.First(a => a.Name == name));
+        var f = CodeNames.Functional;
+        return op.Kind switch
+        {
+            "Layer" => $"{member.FieldName}.call({string.Join(", ", new[] { value }.Concat(op.Args.Select(arg)))})",
+            "Input" => Arg("tap"),
+            "Residual" => $"{value} + {Arg("tap")}",
+            "Concat" => $"{CodeNames.Torch}.cat(new[] {{ {value}, {Arg("taps")} }}, {Arg("dim")})",
+            "ReLU" => $"{f}.relu({value})",
+            "GELU" => $"{f}.gelu({value})",
+            "Tanh" => $"{f}.tanh({value})",
+            "Sigmoid" => $"{f}.sigmoid({value})",
+            "LeakyReLU" => $"{f}.leaky_relu({value}, {Arg("slope")})",
+            "Softmax" => $"{f}.softmax({value}, {Arg("dim")})",
+            "LogSoftmax" => $"{f}.log_softmax({value}, {Arg("dim")})",
+            "Dropout" => $"{f}.dropout({value}, {Arg("p")}, training)",
+            "Flatten" => $"{value}.flatten({Arg("start")})",
+            "Reshape" => $"{value}.reshape(-1, {string.Join(", ", op.Args.Select(arg))})",
+            "MaxPool2d" => $"{f}.max_pool2d({value}, {Arg("kernel")}, {Arg("stride")}, {Arg("padding")})",
+            "AvgPool2d" => $"{f}.avg_pool2d({value}, {Arg("kernel")}, {Arg("stride")}, {Arg("padding")})",
+            _ => throw new InvalidOperationException("Unknown operation " + op.Kind),
+        };
+    }
+}

@@ -1,0 +1,91 @@
+namespace ModelDsl.Generator.Model;
+
+/// <summary>What the parser read from one <c>[Model]</c> class: plain, equatable data only.</summary>
+internal sealed record ModelSpec(
+    string Namespace,
+    string Name,
+    string FullyQualifiedName,
+    EquatableArray<HyperParameterSpec> Parameters,
+    EquatableArray<HyperParameterSpec> Constants,
+    string? ConstructorModifiers,
+    EquatableArray<MemberSpec> Members,
+    ForwardSpec? Forward,
+    LocationInfo? Location)
+{
+    /// <summary>The generated file's hint name, e.g. <c>Samples.Mlp.g.cs</c>.</summary>
+    public string HintName => (Namespace.Length == 0 ? Name : Namespace + "." + Name) + ".g.cs";
+
+    /// <summary>Whether the user declared a <c>partial</c> constructor carrying the hyperparameters.</summary>
+    public bool HasPartialConstructor => ConstructorModifiers is not null;
+}
+
+/// <summary>A constructor parameter (hyperparameter) or a constant of the model class.</summary>
+internal sealed record HyperParameterSpec(string Name, string Type, string? Value);
+
+/// <summary>A partial property decorated with layer and step attributes.</summary>
+internal sealed record MemberSpec(
+    string Name,
+    string Modifiers,
+    string TypeName,
+    string TypeMetadataName,
+    EquatableArray<StepSpec> Steps,
+    ModelSpec? Nested,
+    LocationInfo? Location);
+
+/// <summary>One attribute of a member, in source order.</summary>
+internal sealed record StepSpec(
+    string Name,
+    EquatableArray<ArgValue> Positional,
+    EquatableArray<NamedArg> Named,
+    LocationInfo? Location)
+{
+    public ArgValue? Get(string name)
+    {
+        foreach (var arg in Named)
+            if (arg.Name == name)
+                return arg.Value;
+        return null;
+    }
+}
+
+/// <summary>A named attribute argument.</summary>
+internal sealed record NamedArg(string Name, ArgValue Value);
+
+/// <summary>The kinds of constant an attribute argument can hold.</summary>
+internal enum ArgKind
+{
+    Null,
+    Int,
+    Double,
+    Bool,
+    String,
+    Array,
+    Other,
+}
+
+/// <summary>An attribute argument's value as text (invariant culture) with its kind.</summary>
+internal sealed record ArgValue(ArgKind Kind, string Text, EquatableArray<ArgValue> Items)
+{
+    public static ArgValue Of(ArgKind kind, string text) => new(kind, text, EquatableArray<ArgValue>.Empty);
+
+    public override string ToString() => Kind switch
+    {
+        ArgKind.String => "\"" + Text + "\"",
+        ArgKind.Array => "[" + string.Join(", ", Items) + "]",
+        _ => Text,
+    };
+}
+
+/// <summary>The user's <c>partial Forward</c> declaration.</summary>
+internal sealed record ForwardSpec(
+    string Modifiers,
+    EquatableArray<InputSpec> Inputs,
+    EquatableArray<ArgValue>? ReturnShape,
+    LocationInfo? ReturnShapeLocation,
+    LocationInfo? Location);
+
+/// <summary>One <c>Forward</c> parameter and its declared shape.</summary>
+internal sealed record InputSpec(string Name, EquatableArray<ArgValue>? Shape, LocationInfo? Location);
+
+/// <summary>The parser's output: a model when the declaration is usable, and what was wrong with it.</summary>
+internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -1,0 +1,83 @@
+using System;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ModelDsl.Generator.Check;
+using ModelDsl.Generator.Diagnostics;
+using ModelDsl.Generator.Emit;
+using ModelDsl.Generator.Model;
+using ModelDsl.Generator.Parse;
+
+namespace ModelDsl.Generator;
+
+/// <summary>
+/// The ModelDsl source generator: <c>[Model]</c> classes → parse (plain model) → check (shape inference,
+/// diagnostics) → emit (one TorchSharp module per model).
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class ModelGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var parsed = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownNames.ModelAttribute,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (syntax, cancellationToken) => Parse(syntax, cancellationToken))
+            .WithTrackingName(TrackingNames.Parse);
+
+        var checkedModels = parsed
+            .Select(static (result, _) => Check(result))
+            .WithTrackingName(TrackingNames.Check);
+
+        var diagnostics = checkedModels
+            .Select(static (result, _) => result.Diagnostics)
+            .WithTrackingName(TrackingNames.Diagnostics);
+        context.RegisterSourceOutput(diagnostics, static (output, items) =>
+        {
+            foreach (var item in items)
+                output.ReportDiagnostic(item.ToDiagnostic());
+        });
+
+        var sources = checkedModels
+            .Where(static result => result.Source is not null)
+            .Select(static (result, _) => result.Source!)
+            .WithTrackingName(TrackingNames.Sources);
+        context.RegisterSourceOutput(sources, static (output, source) => output.AddSource(source.HintName, source.Text));
+    }
+
+    private static ParseResult Parse(GeneratorAttributeSyntaxContext syntax, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return ModelParser.Parse((INamedTypeSymbol)syntax.TargetSymbol, syntax.TargetNode, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new ParseResult(null, new[] { InternalError(syntax.TargetSymbol.Name, e, LocationInfo.From(syntax.TargetNode)) }.ToEquatableArray());
+        }
+    }
+
+    // Check and emit run together so that a defect in either becomes a diagnostic instead of a crash.
+    private static ModelOutput Check(ParseResult parsed)
+    {
+        if (parsed.Model is null)
+            return new ModelOutput(null, parsed.Diagnostics);
+        try
+        {
+            var result = ModelChecker.Check(parsed.Model);
+            var diagnostics = parsed.Diagnostics.Concat(result.Diagnostics).ToEquatableArray();
+            var source = result.Plan is null ? null : new GeneratedSource(parsed.Model.HintName, ModelEmitter.Emit(result.Plan));
+            return new ModelOutput(source, diagnostics);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new ModelOutput(null, parsed.Diagnostics.Append(InternalError(parsed.Model.Name, e, parsed.Model.Location)).ToEquatableArray());
+        }
+    }
+
+    private static DiagnosticInfo InternalError(string model, Exception e, LocationInfo? location)
+        => DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, location, model, e.GetType().Name + ": " + e.Message);
+}

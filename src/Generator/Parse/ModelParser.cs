@@ -1,0 +1,269 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ModelDsl.Generator.Diagnostics;
+using ModelDsl.Generator.Model;
+
+namespace ModelDsl.Generator.Parse;
+
+/// <summary>
+/// Reads a <c>[Model]</c> class into a <see cref="ModelSpec"/>. Only declaration problems are reported here;
+/// everything about shapes belongs to the check stage.
+/// </summary>
+internal static class ModelParser
+{
+    private const int MaxNestingDepth = 8;
+
+    public static ParseResult Parse(INamedTypeSymbol type, SyntaxNode node, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        var identifier = node is ClassDeclarationSyntax cls ? LocationInfo.From(cls.Identifier.GetLocation()) : LocationInfo.From(node);
+
+        if (node is ClassDeclarationSyntax declaration && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClassNotPartial, identifier, type.Name));
+            return new ParseResult(null, diagnostics.ToEquatableArray());
+        }
+
+        if (type.ContainingType is not null)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, identifier, type.Name, "a model must be a top-level class, not nested in another type"));
+        if (type.IsGenericType)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, identifier, type.Name, "a model cannot be generic; use constructor parameters for its hyperparameters"));
+        if (type.IsStatic || type.IsAbstract)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, identifier, type.Name, "a model must be a concrete, non-static class"));
+        if (type.BaseType is { SpecialType: not SpecialType.System_Object } baseType)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, identifier, type.Name, $"do not declare a base class ('{baseType.Name}'); the generator derives the model from TorchSharp's Module"));
+        if (diagnostics.Count > 0)
+            return new ParseResult(null, diagnostics.ToEquatableArray());
+
+        var model = ReadModel(type, diagnostics, depth: 0, cancellationToken);
+        return new ParseResult(diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error) ? null : model, diagnostics.ToEquatableArray());
+    }
+
+    private static ModelSpec ReadModel(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics, int depth, CancellationToken cancellationToken)
+    {
+        var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
+        var (parameters, ctorModifiers) = ReadConstructor(type);
+        var constants = type.GetMembers().OfType<IFieldSymbol>()
+            .Where(f => f.IsConst && f.HasConstantValue)
+            .Select(f => new HyperParameterSpec(f.Name, f.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), FormatConstant(f.ConstantValue)))
+            .ToEquatableArray();
+
+        var members = new List<MemberSpec>();
+        foreach (var member in InSourceOrder(type.GetMembers()))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var steps = ReadSteps(member);
+            if (steps.Count == 0)
+                continue;
+            var spec = ReadMember(member, steps, diagnostics, depth, cancellationToken);
+            if (spec is not null)
+                members.Add(spec);
+        }
+
+        var forward = ReadForward(type, diagnostics);
+        return new ModelSpec(
+            ns,
+            type.Name,
+            type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            parameters,
+            constants,
+            ctorModifiers,
+            members.ToEquatableArray(),
+            forward,
+            LocationInfo.From(type.Locations.FirstOrDefault() ?? Location.None));
+    }
+
+    private static (EquatableArray<HyperParameterSpec> Parameters, string? Modifiers) ReadConstructor(INamedTypeSymbol type)
+    {
+        foreach (var ctor in type.InstanceConstructors)
+        {
+            foreach (var reference in ctor.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax() is ConstructorDeclarationSyntax syntax
+                    && syntax.Modifiers.Any(SyntaxKind.PartialKeyword)
+                    && syntax.Body is null && syntax.ExpressionBody is null)
+                {
+                    var parameters = ctor.Parameters
+                        .Select(p => new HyperParameterSpec(p.Name, p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), null))
+                        .ToEquatableArray();
+                    return (parameters, ModifiersWithoutPartial(syntax.Modifiers));
+                }
+            }
+        }
+
+        return (EquatableArray<HyperParameterSpec>.Empty, null);
+    }
+
+    private static List<StepSpec> ReadSteps(ISymbol member)
+    {
+        var steps = new List<StepSpec>();
+        foreach (var attribute in member.GetAttributes())
+        {
+            if (!IsDslStep(attribute.AttributeClass))
+                continue;
+            var name = attribute.AttributeClass!.Name;
+            if (name.EndsWith("Attribute"))
+                name = name.Substring(0, name.Length - "Attribute".Length);
+            var positional = attribute.ConstructorArguments.Select(ArgReader.Read).ToEquatableArray();
+            var named = attribute.NamedArguments.Select(a => new NamedArg(a.Key, ArgReader.Read(a.Value))).ToEquatableArray();
+            // A constructor that failed to bind leaves no arguments; mark it so the check stage reports it.
+            if (attribute.AttributeConstructor is null)
+                positional = new[] { ArgValue.Of(ArgKind.Other, "?") }.ToEquatableArray();
+            steps.Add(new StepSpec(name, positional, named, LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax())));
+        }
+
+        // Roslyn returns attributes in source order within one declaration; keep that order explicitly.
+        return steps.OrderBy(s => s.Location?.Span.Start ?? 0).ToList();
+    }
+
+    private static bool IsDslStep(INamedTypeSymbol? attributeClass)
+    {
+        for (var t = attributeClass?.BaseType; t is not null; t = t.BaseType)
+        {
+            var name = t.ToDisplayString();
+            if (name is KnownNames.LayerAttribute or KnownNames.StepAttribute)
+                return true;
+        }
+
+        return false;
+    }
+
+    private static MemberSpec? ReadMember(ISymbol member, List<StepSpec> steps, List<DiagnosticInfo> diagnostics, int depth, CancellationToken cancellationToken)
+    {
+        var location = LocationInfo.From(member.Locations.FirstOrDefault() ?? Location.None);
+        if (member is not IPropertySymbol property)
+        {
+            var kind = member switch { IFieldSymbol => "a field", IMethodSymbol => "a method", _ => "this kind of member" };
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedMember, location, member.Name, $"it is {kind}; declare layers as 'partial T Name {{ get; }}' properties"));
+            return null;
+        }
+
+        var syntax = property.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<PropertyDeclarationSyntax>().FirstOrDefault();
+        var isPartialDefinition = syntax is not null && syntax.Modifiers.Any(SyntaxKind.PartialKeyword)
+            && syntax.AccessorList is { } accessors && accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null);
+        if (!isPartialDefinition || syntax is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedMember, location, member.Name, "layers must be declared as 'partial T Name { get; }' without a body"));
+            return null;
+        }
+
+        if (property.SetMethod is not null || property.IsStatic)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedMember, location, member.Name, "a layer property must be an instance property with only 'get'"));
+            return null;
+        }
+
+        var type = property.Type as INamedTypeSymbol;
+        var metadataName = type is null ? property.Type.ToDisplayString() : MetadataName(type);
+        ModelSpec? nested = null;
+        var modelType = metadataName == KnownNames.ModuleList && type!.TypeArguments.Length == 1 ? type.TypeArguments[0] as INamedTypeSymbol : type;
+        if (modelType is not null && IsModel(modelType) && depth < MaxNestingDepth)
+            nested = ReadModel(modelType, new List<DiagnosticInfo>(), depth + 1, cancellationToken);
+
+        return new MemberSpec(
+            property.Name,
+            ModifiersWithoutPartial(syntax.Modifiers),
+            property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            metadataName,
+            steps.ToEquatableArray(),
+            nested,
+            location);
+    }
+
+    private static ForwardSpec? ReadForward(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics)
+    {
+        var identifier = LocationInfo.From(type.Locations.FirstOrDefault() ?? Location.None);
+        var candidates = type.GetMembers("Forward").OfType<IMethodSymbol>().ToList();
+        var method = candidates.FirstOrDefault(m => m.IsPartialDefinition) ?? candidates.FirstOrDefault(m => m.PartialImplementationPart is not null);
+        if (method is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingForward, identifier, type.Name));
+            return null;
+        }
+
+        var location = LocationInfo.From(method.Locations.FirstOrDefault() ?? Location.None);
+        var syntax = method.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<MethodDeclarationSyntax>().FirstOrDefault(s => s.Body is null && s.ExpressionBody is null);
+        if (syntax is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingForward, identifier, type.Name));
+            return null;
+        }
+
+        if (!IsTensor(method.ReturnType))
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, location, type.Name, $"it must return Tensor, not '{method.ReturnType.ToDisplayString()}'"));
+        if (method.Parameters.Length is 0 or > 6)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, location, type.Name, $"it takes {method.Parameters.Length} arguments; 1 to 6 tensors are supported"));
+        if (method.IsGenericMethod || method.IsStatic)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, location, type.Name, "it must be a non-generic instance method"));
+
+        var inputs = new List<InputSpec>();
+        foreach (var parameter in method.Parameters)
+        {
+            var parameterLocation = LocationInfo.From(parameter.Locations.FirstOrDefault() ?? Location.None);
+            if (!IsTensor(parameter.Type) || parameter.RefKind != RefKind.None)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, parameterLocation, type.Name, $"argument '{parameter.Name}' must be a Tensor passed by value"));
+            var shape = ReadShape(parameter.GetAttributes());
+            if (shape is null)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, parameterLocation, type.Name, $"argument '{parameter.Name}' needs a [Shape(...)] attribute"));
+            inputs.Add(new InputSpec(parameter.Name, shape?.Dims, parameterLocation));
+        }
+
+        var returnShape = ReadShape(method.GetReturnTypeAttributes());
+        return new ForwardSpec(ModifiersWithoutPartial(syntax.Modifiers), inputs.ToEquatableArray(), returnShape?.Dims, returnShape?.Location ?? location, location);
+    }
+
+    private static (EquatableArray<ArgValue> Dims, LocationInfo? Location)? ReadShape(ImmutableArray<AttributeData> attributes)
+    {
+        foreach (var attribute in attributes)
+        {
+            if (attribute.AttributeClass?.ToDisplayString() != KnownNames.ShapeAttribute)
+                continue;
+            var location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax());
+            if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Kind != TypedConstantKind.Array)
+                return (new[] { ArgValue.Of(ArgKind.Other, "?") }.ToEquatableArray(), location);
+            return (ArgReader.Read(attribute.ConstructorArguments[0]).Items, location);
+        }
+
+        return null;
+    }
+
+    private static bool IsModel(INamedTypeSymbol type)
+        => type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.ModelAttribute);
+
+    private static bool IsTensor(ITypeSymbol type)
+        => type is INamedTypeSymbol named && MetadataName(named) == KnownNames.Tensor;
+
+    private static string MetadataName(INamedTypeSymbol type)
+    {
+        var name = type.MetadataName;
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+            name = outer.MetadataName + "+" + name;
+        var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() + "." : "";
+        return ns + name;
+    }
+
+    private static IEnumerable<ISymbol> InSourceOrder(ImmutableArray<ISymbol> members)
+        => members
+            .Where(m => !m.IsImplicitlyDeclared && m.Locations.Any(l => l.IsInSource))
+            .OrderBy(m => m.Locations[0].SourceTree?.FilePath, System.StringComparer.Ordinal)
+            .ThenBy(m => m.Locations[0].SourceSpan.Start);
+
+    private static string ModifiersWithoutPartial(SyntaxTokenList modifiers)
+        => string.Join(" ", modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.Text));
+
+    private static string? FormatConstant(object? value) => value switch
+    {
+        null => null,
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
+        System.IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+}

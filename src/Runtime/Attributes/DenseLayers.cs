@@ -1,0 +1,33 @@
+namespace ModelDsl;
+
+/// <summary>
+/// <c>nn.Linear</c>: <c>[*, in] → [*, out]</c>. With one argument the input feature count is inferred
+/// from the incoming shape; with two it is checked against it.
+/// </summary>
+public sealed class LinearAttribute : LayerAttribute
+{
+    /// <summary>A linear layer whose input feature count is inferred.</summary>
+    public LinearAttribute(object outFeatures) => OutFeatures = outFeatures;
+
+    /// <summary>A linear layer with an explicit input feature count, checked against the incoming shape.</summary>
+    public LinearAttribute(object inFeatures, object outFeatures) => (InFeatures, OutFeatures) = (inFeatures, outFeatures);
+
+    /// <summary>Input features, or <see langword="null"/> to infer them.</summary>
+    public object? InFeatures { get; }
+
+    /// <summary>Output features.</summary>
+    public object OutFeatures { get; }
+
+    /// <summary>Whether the layer adds a learned bias (default <see langword="true"/>).</summary>
+    public bool Bias { get; set; } = true;
+}
+
+/// <summary><c>nn.Embedding</c>: integer indices <c>[*]</c> → <c>[*, dim]</c>.</summary>
+public sealed class EmbeddingAttribute(object count, object dim) : LayerAttribute
+{
+    /// <summary>Number of embeddings (vocabulary size).</summary>
+    public object Count { get; } = count;
+
+    /// <summary>Width of each embedding vector.</summary>
+    public object Dim { get; } = dim;
+}

@@ -1,0 +1,25 @@
+using System;
+
+namespace ModelDsl;
+
+/// <summary>
+/// A layer with parameters or buffers. It decorates a <c>partial</c> property of the matching TorchSharp
+/// module type; the property's name, in snake_case, is the layer's state-dict key.
+/// </summary>
+/// <remarks>
+/// Integer arguments typed <see cref="object"/> take an <see cref="int"/> constant or a hyperparameter
+/// expression such as <c>"4 * embed"</c>; rate arguments take a <see cref="double"/> or a hyperparameter name.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Property, Inherited = false)]
+public abstract class LayerAttribute : Attribute
+{
+}
+
+/// <summary>
+/// A stateless step (activation, reshape, dropout, wiring) applied in attribute order before or after
+/// the member's layer.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property, Inherited = false, AllowMultiple = true)]
+public abstract class StepAttribute : Attribute
+{
+}
