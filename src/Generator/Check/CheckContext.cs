@@ -98,7 +98,7 @@ internal sealed class CheckContext
         }
 
         if (positive && !dim.IsConstant && !allowZero)
-            AddGuard(GuardKind.Positive, dim, Dim.Const(0), $"{step.Name} '{member}': {argument} {dim} must be positive");
+            CheckPositive(dim, $"{step.Name} '{member}': {argument} {dim} must be positive");
         return dim;
     }
 
@@ -221,6 +221,14 @@ internal sealed class CheckContext
     {
         if (dim.IsConstant)
             return dim.Value > 0;
+        // A sum of positive multiples of hyperparameters is positive when each of them is: guard those instead.
+        if (dim.HasOnlyPositiveTerms)
+        {
+            foreach (var symbol in dim.Symbols.Where(s => !IsRuntimeSymbol(s)))
+                AddGuard(GuardKind.Positive, Dim.Symbol(symbol), Dim.Const(0), $"hyperparameter {symbol} must be positive");
+            return true;
+        }
+
         AddGuard(GuardKind.Positive, dim, Dim.Const(0), guardMessage);
         return true;
     }
@@ -238,8 +246,13 @@ internal sealed class CheckContext
     {
         // A nested model's own constructor checks its hyperparameters; only report what the outer model decides.
         var atForward = !IsKnownAtConstruction(left) || !IsKnownAtConstruction(right);
-        var guard = new GuardPlan(kind, left, right, message, atForward);
-        if (!Guards.Contains(guard))
+        AddGuard(new GuardPlan(kind, left, right, message, atForward));
+    }
+
+    /// <summary>Adds a guard unless one with the same condition exists.</summary>
+    public void AddGuard(GuardPlan guard)
+    {
+        if (!Guards.Any(g => g.Kind == guard.Kind && g.Left.Equals(guard.Left) && g.Right.Equals(guard.Right)))
             Guards.Add(guard);
     }
 

@@ -33,6 +33,9 @@ internal sealed class Dim : IEquatable<Dim>
     /// <summary>The value of a constant dim; 0 for the empty polynomial.</summary>
     public long Value => _terms.TryGetValue("", out var t) && IsConstant ? t.Coefficient : 0;
 
+    /// <summary>Whether every term has a positive coefficient and only plain symbols (no division).</summary>
+    public bool HasOnlyPositiveTerms => _terms.Values.All(t => t.Coefficient > 0 && t.Factors.All(f => f.IsSymbol));
+
     /// <summary>Every symbol the dim mentions, including those inside opaque divisions.</summary>
     public IEnumerable<string> Symbols => _terms.Values.SelectMany(t => t.Factors).SelectMany(a => a.Symbols).Distinct();
 
@@ -154,6 +157,8 @@ internal sealed class Dim : IEquatable<Dim>
             => (_symbol, _numerator, _divisor, Display) = (symbol, numerator, divisor, display);
 
         public string Display { get; }
+
+        public bool IsSymbol => _symbol is not null;
 
         public IEnumerable<string> Symbols => _symbol is not null ? new[] { _symbol } : _numerator!.Symbols;
 

@@ -162,8 +162,9 @@ internal static class ModelEmitter
         w.Line("{");
         using (w.Indent())
         {
+            var used = RuntimeSymbolsUsed(plan);
             foreach (var input in plan.Inputs)
-                EmitInputCheck(w, spec.Name, input, bound, Symbol);
+                EmitInputCheck(w, spec.Name, input, bound, used, Symbol);
             foreach (var guard in plan.Guards.Where(g => g.AtForward))
                 EmitGuard(w, spec.Name, guard, Symbol);
 
@@ -209,7 +210,29 @@ internal static class ModelEmitter
         return index == 0 ? Naming.Escape(plan.Inputs[0].Name) : plan.Members[index - 1].Variable;
     }
 
-    private static void EmitInputCheck(IndentedWriter w, string model, InputPlan input, HashSet<string> bound, Func<string, string> symbol)
+    // Symbolic dims the forward code reads after the prologue; the others need no local.
+    private static HashSet<string> RuntimeSymbolsUsed(ModelPlan plan)
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var input in plan.Inputs)
+        {
+            for (var i = 0; i < input.Shape.Count; i++)
+            {
+                if (input.Bindings[i].Length > 0 && seen.Add(input.Bindings[i]))
+                    continue;
+                used.UnionWith(input.Shape[i].Symbols);
+            }
+        }
+
+        foreach (var guard in plan.Guards.Where(g => g.AtForward))
+            used.UnionWith(guard.Left.Symbols.Concat(guard.Right.Symbols));
+        foreach (var op in plan.Members.SelectMany(m => m.Ops))
+            used.UnionWith(op.Args.Where(a => a.Dim is not null).SelectMany(a => a.Dim!.Symbols));
+        return used;
+    }
+
+    private static void EmitInputCheck(IndentedWriter w, string model, InputPlan input, HashSet<string> bound, HashSet<string> used, Func<string, string> symbol)
     {
         var name = Naming.Escape(input.Name);
         var shape = Naming.CamelCase(input.Name).TrimStart('@') + "Shape";
@@ -221,7 +244,8 @@ internal static class ModelEmitter
             var symbolName = input.Bindings[i];
             if (symbolName.Length > 0 && !bound.Contains(symbolName) && binding.Add(symbolName))
             {
-                bindings.Add($"var {symbolName} = {shape}[{i}];");
+                if (used.Contains(symbolName))
+                    bindings.Add($"var {symbolName} = {shape}[{i}];");
                 continue;
             }
 

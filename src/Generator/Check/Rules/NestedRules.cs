@@ -72,7 +72,7 @@ internal static class NestedRules
         }
 
         foreach (var guard in nestedContext.Guards)
-            context.Guards.Add(guard with { Message = nested.Name + " '" + member.Name + "': " + guard.Message });
+            context.AddGuard(guard with { Message = nested.Name + " '" + member.Name + "': " + guard.Message });
 
         var output = plan.OutputShape;
         var parameters = plan.ParameterCount;
