@@ -233,6 +233,16 @@ internal sealed class CheckContext
         return true;
     }
 
+    /// <summary>Checks <c>value ≤ limit</c>; false when it is decidably not (an input length is checked in Forward).</summary>
+    public bool CheckAtMost(Dim value, Dim limit, string guardMessage)
+    {
+        var slack = limit - value;
+        if (slack.IsConstant)
+            return slack.Value >= 0;
+        AddGuard(GuardKind.AtMost, value, limit, guardMessage);
+        return true;
+    }
+
     /// <summary>Checks divisibility; false when it is decidably not.</summary>
     public bool CheckMultiple(Dim dim, Dim divisor, string guardMessage)
     {

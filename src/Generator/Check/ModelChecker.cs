@@ -71,6 +71,14 @@ internal static class ModelChecker
             (lastKind, lastMember) = (plan.Layer?.Kind == "Nested" ? member.TypeName.Split('.').Last() : plan.Layer?.Kind ?? "Layer", member.Name);
         }
 
+        foreach (var member in members.Where(m => m.Layer?.Kind == "Linear" && m.Layer.Args.Any(a => a.Name == "tiedTo")).ToList())
+        {
+            var shared = CheckTiedWeight(context, spec, member, members);
+            if (shared is null)
+                return null;
+            parameterCount -= shared;
+        }
+
         if (forward.ReturnShape is { } returnDims)
         {
             var declared = ReadDeclaredShape(context, returnDims, forward.ReturnShapeLocation, "return value", bindNew: false, actual: null, out _);
@@ -85,6 +93,37 @@ internal static class ModelChecker
         }
 
         return new ModelPlan(spec, inputs.ToEquatableArray(), members.ToEquatableArray(), current.Shape, current.Variable, context.Guards.ToEquatableArray(), parameterCount);
+    }
+
+    // A tied Linear reuses another member's weight: an Embedding's [count, dim] or a Linear's [out, in] must equal
+    // this layer's [out, in]. Returns the number of shared parameters, counted once.
+    private static Dim? CheckTiedWeight(CheckContext context, ModelSpec spec, MemberPlan member, List<MemberPlan> members)
+    {
+        var layer = member.Layer!;
+        Dim Arg(LayerPlan plan, string name) => plan.Args.First(a => a.Name == name).Dim!;
+        var targetName = layer.Args.First(a => a.Name == "tiedTo").Literal!;
+        var location = spec.Members.First(m => m.Name == member.Name).Location;
+        var weight = ShapeText.Shape(Arg(layer, "out"), Arg(layer, "in"));
+        var target = members.FirstOrDefault(m => m.Name == targetName);
+        var targetWeight = target?.Layer?.Kind switch
+        {
+            "Embedding" when target.Ops.All(o => o.Kind != "PositionalEmbedding") => ShapeText.Shape(Arg(target.Layer, "count"), Arg(target.Layer, "dim")),
+            "Linear" => ShapeText.Shape(Arg(target.Layer, "out"), Arg(target.Layer, "in")),
+            _ => (EquatableArray<Dim>?)null,
+        };
+        if (targetWeight is null || target == member)
+        {
+            context.Report(DiagnosticDescriptors.TiedWeightMismatch, location, member.Name, ShapeText.Format(weight), targetName, "not an Embedding or Linear member");
+            return null;
+        }
+
+        if (!context.CheckShapesEqual(weight, targetWeight.Value, $"Linear '{member.Name}' shares its weight with '{targetName}'"))
+        {
+            context.Report(DiagnosticDescriptors.TiedWeightMismatch, location, member.Name, ShapeText.Format(weight), targetName, ShapeText.Format(targetWeight.Value));
+            return null;
+        }
+
+        return weight[0] * weight[1];
     }
 
     private static MemberPlan? CheckMember(CheckContext context, MemberSpec member, Tap input, TapTable taps, HashSet<string> variables)

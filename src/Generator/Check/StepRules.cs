@@ -16,6 +16,8 @@ internal static class StepRules
         ["BatchNorm1d"] = "TorchSharp.Modules.BatchNorm1d",
         ["BatchNorm2d"] = "TorchSharp.Modules.BatchNorm2d",
         ["LayerNorm"] = "TorchSharp.Modules.LayerNorm",
+        ["CausalSelfAttention"] = "ModelDsl.Layers.CausalSelfAttention",
+        ["MultiheadAttention"] = "ModelDsl.Layers.MultiheadAttention",
     };
 
     /// <summary>Checks one attribute; null when it is not part of the catalogue.</summary>
@@ -43,6 +45,10 @@ internal static class StepRules
             case "Input": return WiringRules.Input(context, input, taps);
             case "Concat": return WiringRules.Concat(context, input, taps);
             case "Nested": return NestedRules.Nested(context, input, taps);
+            case "CausalSelfAttention": return AttentionRules.CausalSelfAttention(context, input);
+            case "MultiheadAttention": return AttentionRules.MultiheadAttention(context, input, taps);
+            case "PositionalEmbedding": return AttentionRules.PositionalEmbedding(context, input);
+            case "SinusoidalEncoding": return AttentionRules.SinusoidalEncoding(context, input);
             default:
                 known = false;
                 return null;

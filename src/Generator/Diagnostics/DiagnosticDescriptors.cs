@@ -91,6 +91,22 @@ internal static class DiagnosticDescriptors
         "MDL0111", Shapes, "Concatenated tensors do not fit",
         "Concat on '{0}' along dim {1} cannot join {2} and {3} from '{4}'");
 
+    public static readonly DiagnosticDescriptor HeadsMismatch = Error(
+        "MDL0112", Shapes, "Attention width is not a multiple of the heads",
+        "{0} '{1}': the embedding width {2} must be a multiple of the number of heads {3}");
+
+    public static readonly DiagnosticDescriptor TiedWeightMismatch = Error(
+        "MDL0113", Shapes, "Tied weights differ in shape",
+        "Linear '{0}' cannot share its weight {1} with '{2}', whose weight is {3}");
+
+    public static readonly DiagnosticDescriptor GanMismatch = Error(
+        "MDL0114", Shapes, "Generator output does not fit the discriminator",
+        "Generator '{0}' produces {1} but discriminator '{2}' expects {3}");
+
+    public static readonly DiagnosticDescriptor UnsupportedColumnLayer = Error(
+        "MDL0115", Declaration, "Layer cannot take lateral connections",
+        "Progressive column '{0}': {1}");
+
     // MDL0999: a defect in the generator itself, reported instead of crashing the compiler.
     public static readonly DiagnosticDescriptor InternalError = Error(
         "MDL0999", Declaration, "Internal generator error",

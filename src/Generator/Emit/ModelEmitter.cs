@@ -82,6 +82,15 @@ internal static class ModelEmitter
                 w.Line($"{field.Key} = {Naming.Escape(field.Key.Substring(1))};");
             foreach (var member in plan.Members)
                 EmitLayerConstruction(w, member);
+            foreach (var member in plan.Members)
+            {
+                if (member.Layer!.Args.FirstOrDefault(a => a.Name == "tiedTo") is { } tied)
+                {
+                    var target = plan.Members.First(m => m.Name == tied.Literal);
+                    w.Line($"{member.FieldName}.weight = {target.FieldName}.weight; // tied: one tensor, counted once");
+                }
+            }
+
             if (!plan.ParameterCount.IsConstant)
                 w.Line($"ParameterCount = {plan.ParameterCount.ToCode(s => "(long)" + Naming.Escape(s))};");
         }
@@ -274,6 +283,7 @@ internal static class ModelEmitter
         {
             GuardKind.Equal => $"{left} != {right}",
             GuardKind.Positive => $"{left} <= 0",
+            GuardKind.AtMost => $"{left} > {right}",
             _ => $"{left} % {right} != 0",
         };
         var values = guard.Left.Symbols.Concat(guard.Right.Symbols).Distinct().OrderBy(s => s, StringComparer.Ordinal)

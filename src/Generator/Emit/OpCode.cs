@@ -13,7 +13,11 @@ internal static class OpCode
         var f = CodeNames.Functional;
         return op.Kind switch
         {
+            "Layer" when member.Layer!.Kind == "MultiheadAttention" => $"{member.FieldName}.call({value}, {(Arg("memory").Length == 0 ? value : Arg("memory"))}, {Arg("keyPadding")})",
             "Layer" => $"{member.FieldName}.call({string.Join(", ", new[] { value }.Concat(op.Args.Select(arg)))})",
+            "ScaledLayer" => $"{member.FieldName}.call({value}) * global::System.Math.Sqrt({Arg("dim")})",
+            "PositionalEmbedding" => $"{value} + {member.FieldName}.call({CodeNames.Torch}.arange({value}.shape[1], device: {value}.device))",
+            "SinusoidalEncoding" => $"{value} + global::ModelDsl.Layers.PositionalEncoding.Sinusoidal({value}.shape[1], {value}.shape[2], {value}.device, {value}.dtype)",
             "Input" => Arg("tap"),
             "Residual" => $"{value} + {Arg("tap")}",
             "Concat" => $"{CodeNames.Torch}.cat(new[] {{ {value}, {Arg("taps")} }}, {Arg("dim")})",

@@ -61,6 +61,7 @@ internal enum GuardKind
     Equal,
     Positive,
     Multiple,
+    AtMost,
 }
 
 /// <summary>The checker's output: a plan when the model is sound, and the diagnostics.</summary>

@@ -15,7 +15,7 @@ public sealed class Conv2dAttribute(object outChannels) : LayerAttribute
     /// <summary>Stride (default 1).</summary>
     public object Stride { get; set; } = 1;
 
-    /// <summary>Zero padding on each side (default 0).</summary>
+    /// <summary>Zero padding on each side (default 0), or <c>"same"</c> for an output of <c>ceil(H / stride)</c> (odd kernels).</summary>
     public object Padding { get; set; } = 0;
 
     /// <summary>Whether the layer adds a learned bias (default <see langword="true"/>).</summary>
@@ -37,7 +37,10 @@ public sealed class ConvTranspose2dAttribute(object outChannels) : LayerAttribut
     /// <summary>Stride (default 1).</summary>
     public object Stride { get; set; } = 1;
 
-    /// <summary>Zero padding removed from each side of the output (default 0).</summary>
+    /// <summary>
+    /// Zero padding removed from each side of the output (default 0), or <c>"same"</c> for an output of
+    /// <c>H · stride</c> (Keras' 'same'; sets <see cref="OutputPadding"/> too).
+    /// </summary>
     public object Padding { get; set; } = 0;
 
     /// <summary>Extra rows and columns added to one side of the output (default 0; must be below the stride).</summary>

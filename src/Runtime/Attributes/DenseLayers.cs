@@ -20,6 +20,12 @@ public sealed class LinearAttribute : LayerAttribute
 
     /// <summary>Whether the layer adds a learned bias (default <see langword="true"/>).</summary>
     public bool Bias { get; set; } = true;
+
+    /// <summary>
+    /// Shares this layer's weight with another member's (an Embedding or Linear of the transposed shape), as
+    /// GPT ties its output head to the token embedding. The shared tensor is counted once.
+    /// </summary>
+    public string? TiedTo { get; set; }
 }
 
 /// <summary><c>nn.Embedding</c>: integer indices <c>[*]</c> → <c>[*, dim]</c>.</summary>
@@ -30,4 +36,7 @@ public sealed class EmbeddingAttribute(object count, object dim) : LayerAttribut
 
     /// <summary>Width of each embedding vector.</summary>
     public object Dim { get; } = dim;
+
+    /// <summary>Multiplies the embeddings by √dim, as the original Transformer does.</summary>
+    public bool Scaled { get; set; }
 }

@@ -25,7 +25,9 @@ internal static class ConvolutionRules
         var outChannels = context.ReadDim(step, step.Positional.Count > 0 ? step.Positional[0] : null, "outChannels", member);
         var kernel = context.ReadDim(step, step.Get("Kernel") ?? ArgValue.Of(ArgKind.Int, "3"), "Kernel", member);
         var stride = context.ReadDim(step, step.Get("Stride") ?? ArgValue.Of(ArgKind.Int, "1"), "Stride", member);
-        var padding = context.ReadDim(step, step.Get("Padding") ?? ArgValue.Of(ArgKind.Int, "0"), "Padding", member, allowZero: true);
+        var paddingArg = step.Get("Padding") ?? ArgValue.Of(ArgKind.Int, "0");
+        var same = paddingArg.Kind == ArgKind.String && paddingArg.Text.Trim() == "same";
+        var padding = same ? Dim.Const(0) : context.ReadDim(step, paddingArg, "Padding", member, allowZero: true);
         var outputPadding = transposed ? context.ReadDim(step, step.Get("OutputPadding") ?? ArgValue.Of(ArgKind.Int, "0"), "OutputPadding", member, allowZero: true) : Dim.Const(0);
         var bias = context.ReadBool(step, step.Get("Bias"), "Bias", member) ?? true;
         if (outChannels is null || kernel is null || stride is null || padding is null || outputPadding is null)
@@ -35,6 +37,9 @@ internal static class ConvolutionRules
             context.Report(DiagnosticDescriptors.MalformedArgument, input.Location, kind, member, "Stride must be a constant");
             return null;
         }
+
+        if (same && !SamePadding(context, input, kernel, stride.Value, transposed, out padding, out outputPadding))
+            return null;
 
         if (transposed && outputPadding.IsConstant && outputPadding.Value >= stride.Value)
         {
@@ -64,6 +69,43 @@ internal static class ConvolutionRules
         };
         var parameters = inChannels * outChannels * kernel * kernel + (bias ? outChannels : Dim.Const(0));
         return StepResult.Module(output, new LayerPlan(kind, args.ToEquatableArray(), null, null), parameters);
+    }
+
+    // 'same' as Keras means: a convolution gives ceil(H / stride), a transposed convolution H · stride.
+    // PyTorch pads symmetrically, so the kernel must be odd for a convolution; a transposed one absorbs the
+    // asymmetry in output_padding: 2·padding − output_padding = kernel − stride.
+    private static bool SamePadding(CheckContext context, StepInput input, Dim kernel, long stride, bool transposed, out Dim padding, out Dim outputPadding)
+    {
+        padding = outputPadding = Dim.Const(0);
+        if (!kernel.IsConstant)
+        {
+            context.Report(DiagnosticDescriptors.MalformedArgument, input.Location, input.Step.Name, input.MemberName, "Padding = \"same\" needs a constant Kernel");
+            return false;
+        }
+
+        var k = kernel.Value;
+        if (!transposed)
+        {
+            if (k % 2 == 0)
+            {
+                context.Report(DiagnosticDescriptors.MalformedArgument, input.Location, input.Step.Name, input.MemberName, $"Padding = \"same\" needs an odd Kernel, not {k}");
+                return false;
+            }
+
+            padding = Dim.Const((k - 1) / 2);
+            return true;
+        }
+
+        if (k < stride)
+        {
+            context.Report(DiagnosticDescriptors.MalformedArgument, input.Location, input.Step.Name, input.MemberName, $"Padding = \"same\" needs Kernel ({k}) ≥ Stride ({stride})");
+            return false;
+        }
+
+        var p = (k - stride + 1) / 2;
+        padding = Dim.Const(p);
+        outputPadding = Dim.Const(2 * p - (k - stride));
+        return true;
     }
 
     private static StepResult? Pool(CheckContext context, StepInput input, string kind)

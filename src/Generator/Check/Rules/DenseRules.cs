@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using ModelDsl.Generator.Diagnostics;
 using ModelDsl.Generator.Model;
 
@@ -37,7 +38,13 @@ internal static class DenseRules
             return null;
         }
 
-        var layer = new LayerPlan("Linear", new[] { OpArg.Of("in", inFeatures), OpArg.Of("out", outFeatures), OpArg.Code("bias", bias ? "true" : "false") }.ToEquatableArray(), null, null);
+        var args = new List<OpArg> { OpArg.Of("in", inFeatures), OpArg.Of("out", outFeatures), OpArg.Code("bias", bias ? "true" : "false") };
+        var tiedTo = step.Get("TiedTo");
+        if (tiedTo is { Kind: ArgKind.String })
+            args.Add(OpArg.Code("tiedTo", tiedTo.Text));
+        else if (tiedTo is not null && tiedTo.Kind != ArgKind.Null)
+            context.Report(DiagnosticDescriptors.MalformedArgument, input.Location, "Linear", input.MemberName, "TiedTo must name another member, e.g. nameof(TokenEmbedding)");
+        var layer = new LayerPlan("Linear", args.ToEquatableArray(), null, null);
         var parameters = inFeatures * outFeatures + (bias ? outFeatures : Dim.Const(0));
         return StepResult.Module(input.Shape.With(input.Rank - 1, outFeatures), layer, parameters);
     }
@@ -50,8 +57,10 @@ internal static class DenseRules
         if (count is null || dim is null)
             return null;
 
-        var output = new System.Collections.Generic.List<Dim>(input.Shape) { dim }.ToEquatableArray();
+        var scaled = context.ReadBool(step, step.Get("Scaled"), "Scaled", input.MemberName) ?? false;
+        var output = new List<Dim>(input.Shape) { dim }.ToEquatableArray();
         var layer = new LayerPlan("Embedding", new[] { OpArg.Of("count", count), OpArg.Of("dim", dim) }.ToEquatableArray(), null, null);
-        return StepResult.Module(output, layer, count * dim);
+        var op = new OpPlan(scaled ? "ScaledLayer" : "Layer", scaled ? new[] { OpArg.Of("dim", dim) }.ToEquatableArray() : EquatableArray<OpArg>.Empty, output);
+        return new StepResult(output, op, layer, count * dim);
     }
 }
