@@ -32,7 +32,23 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .Select(static (result, _) => Check(result))
             .WithTrackingName(TrackingNames.Check);
 
-        var diagnostics = checkedModels
+        var pairings = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownNames.GanAttribute,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (syntax, cancellationToken) => ParseGan(syntax, cancellationToken))
+            .WithTrackingName(TrackingNames.ParseGan)
+            .Select(static (result, _) => CheckGan(result))
+            .WithTrackingName(TrackingNames.CheckGan);
+
+        RegisterOutputs(context, checkedModels);
+        RegisterOutputs(context, pairings);
+    }
+
+    // Diagnostics are reported from their own step, separately from source emission, so either caches alone.
+    private static void RegisterOutputs(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ModelOutput> outputs)
+    {
+        var diagnostics = outputs
             .Select(static (result, _) => result.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
         context.RegisterSourceOutput(diagnostics, static (output, items) =>
@@ -41,7 +57,7 @@ public sealed class ModelGenerator : IIncrementalGenerator
                 output.ReportDiagnostic(item.ToDiagnostic());
         });
 
-        var sources = checkedModels
+        var sources = outputs
             .Where(static result => result.Source is not null)
             .Select(static (result, _) => result.Source!)
             .WithTrackingName(TrackingNames.Sources);
@@ -57,6 +73,30 @@ public sealed class ModelGenerator : IIncrementalGenerator
         catch (Exception e) when (e is not OperationCanceledException)
         {
             return new ParseResult(null, new[] { InternalError(syntax.TargetSymbol.Name, e, LocationInfo.From(syntax.TargetNode)) }.ToEquatableArray());
+        }
+    }
+
+    private static GanParseResult ParseGan(GeneratorAttributeSyntaxContext syntax, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return GanParser.Parse(syntax, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new GanParseResult(null, new[] { InternalError(syntax.TargetSymbol.Name, e, LocationInfo.From(syntax.TargetNode)) }.ToEquatableArray());
+        }
+    }
+
+    private static ModelOutput CheckGan(GanParseResult parsed)
+    {
+        try
+        {
+            return GanChecker.Check(parsed);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new ModelOutput(null, new[] { InternalError(parsed.Gan?.Name ?? "GAN", e, parsed.Gan?.Location) }.ToEquatableArray());
         }
     }
 

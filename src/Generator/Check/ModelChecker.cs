@@ -92,7 +92,46 @@ internal static class ModelChecker
             }
         }
 
-        return new ModelPlan(spec, inputs.ToEquatableArray(), members.ToEquatableArray(), current.Shape, current.Variable, context.Guards.ToEquatableArray(), parameterCount);
+        var column = spec.IsProgressiveColumn ? ColumnLayers(context, spec, members) : null;
+        if (spec.IsProgressiveColumn && column is null)
+            return null;
+        return new ModelPlan(spec, inputs.ToEquatableArray(), members.ToEquatableArray(), current.Shape, current.Variable, context.Guards.ToEquatableArray(), parameterCount, column);
+    }
+
+    // The layers of a progressive column take lateral input; layers whose geometry an adapter cannot copy are refused.
+    private static EquatableArray<ColumnLayerPlan>? ColumnLayers(CheckContext context, ModelSpec spec, List<MemberPlan> members)
+    {
+        var layers = new List<ColumnLayerPlan>();
+        foreach (var member in members)
+        {
+            var layer = member.Layer!;
+            Dim Arg(string name) => layer.Args.First(a => a.Name == name).Dim!;
+            var layerOp = member.Ops.ToList().FindIndex(o => o.Kind is "Layer" or "ScaledLayer");
+            var input = layerOp <= 0 ? member.InputShape : member.Ops[layerOp - 1].OutputShape;
+            switch (layer.Kind)
+            {
+                case "Linear":
+                    layers.Add(new ColumnLayerPlan(member.Name, "Linear", input, Arg("in"), Arg("out"), null, null, null));
+                    break;
+                case "Conv2d":
+                    layers.Add(new ColumnLayerPlan(member.Name, "Conv2d", input, Arg("in"), Arg("out"), Arg("kernel"), Arg("stride"), Arg("padding")));
+                    break;
+                case "BatchNorm1d" or "BatchNorm2d" or "LayerNorm":
+                    break;
+                default:
+                    var location = spec.Members.First(m => m.Name == member.Name).Location;
+                    context.Report(DiagnosticDescriptors.UnsupportedColumnLayer, location, spec.Name, $"'{member.Name}' holds a {layer.Kind}; columns support Linear and Conv2d layers (with normalisation between them)");
+                    return null;
+            }
+        }
+
+        if (layers.Count == 0)
+        {
+            context.Report(DiagnosticDescriptors.UnsupportedColumnLayer, spec.Location, spec.Name, "it has no Linear or Conv2d layer");
+            return null;
+        }
+
+        return layers.ToEquatableArray();
     }
 
     // A tied Linear reuses another member's weight: an Embedding's [count, dim] or a Linear's [out, in] must equal

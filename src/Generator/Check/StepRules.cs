@@ -17,7 +17,7 @@ internal static class StepRules
         ["BatchNorm2d"] = "TorchSharp.Modules.BatchNorm2d",
         ["LayerNorm"] = "TorchSharp.Modules.LayerNorm",
         ["CausalSelfAttention"] = "ModelDsl.Layers.CausalSelfAttention",
-        ["MultiheadAttention"] = "ModelDsl.Layers.MultiheadAttention",
+        ["Attention"] = "ModelDsl.Layers.Attention",
     };
 
     /// <summary>Checks one attribute; null when it is not part of the catalogue.</summary>
@@ -46,7 +46,7 @@ internal static class StepRules
             case "Concat": return WiringRules.Concat(context, input, taps);
             case "Nested": return NestedRules.Nested(context, input, taps);
             case "CausalSelfAttention": return AttentionRules.CausalSelfAttention(context, input);
-            case "MultiheadAttention": return AttentionRules.MultiheadAttention(context, input, taps);
+            case "Attention": return AttentionRules.Attention(context, input, taps);
             case "PositionalEmbedding": return AttentionRules.PositionalEmbedding(context, input);
             case "SinusoidalEncoding": return AttentionRules.SinusoidalEncoding(context, input);
             default:

@@ -9,4 +9,8 @@ internal static class CodeNames
     public const string Torch = "global::TorchSharp.torch";
     public const string ShapeMismatch = "global::ModelDsl.ShapeMismatchException";
     public const string ModuleList = "global::TorchSharp.Modules.ModuleList";
+    public const string TensorList = "global::System.Collections.Generic.IList<global::TorchSharp.torch.Tensor>";
+    public const string LateralHook = "global::System.Func<int, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>";
+    public const string AdapterList = "global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.Progressive.LateralAdapter>";
+    public const string ColumnInterface = "global::ModelDsl.Progressive.IProgressiveColumn";
 }

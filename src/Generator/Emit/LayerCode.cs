@@ -29,7 +29,7 @@ internal static class LayerCode
             "BatchNorm1d" or "BatchNorm2d" => Call(layer.Kind, Arg("features"), Optional("eps", "eps", "1E-05"), Optional("momentum", "momentum", "0.1")),
             "LayerNorm" => Call("LayerNorm", Arg("features"), Optional("eps", "eps", "1E-05"), Optional("bias", "bias", "true")),
             "CausalSelfAttention" => $"new global::ModelDsl.Layers.CausalSelfAttention({Arg("embed")}, {Arg("heads")}{Rate(Arg("dropout"))})",
-            "MultiheadAttention" => $"new global::ModelDsl.Layers.MultiheadAttention({Arg("embed")}, {Arg("heads")}{Rate(Arg("dropout"))}{(Arg("causal") == "true" ? ", causal: true" : "")})",
+            "Attention" => $"new global::ModelDsl.Layers.Attention({Arg("embed")}, {Arg("heads")}{Rate(Arg("dropout"))}{(Arg("causal") == "true" ? ", causal: true" : "")})",
             "Nested" => $"new {layer.NestedType}({string.Join(", ", layer.Args.Select(value))})",
             _ => throw new InvalidOperationException("Unknown layer kind " + layer.Kind),
         };

@@ -13,7 +13,7 @@ internal static class OpCode
         var f = CodeNames.Functional;
         return op.Kind switch
         {
-            "Layer" when member.Layer!.Kind == "MultiheadAttention" => $"{member.FieldName}.call({value}, {(Arg("memory").Length == 0 ? value : Arg("memory"))}, {Arg("keyPadding")})",
+            "Layer" when member.Layer!.Kind == "Attention" => $"{member.FieldName}.call({value}, {(Arg("memory").Length == 0 ? value : Arg("memory"))}, {Arg("keyPadding")})",
             "Layer" => $"{member.FieldName}.call({string.Join(", ", new[] { value }.Concat(op.Args.Select(arg)))})",
             "ScaledLayer" => $"{member.FieldName}.call({value}) * global::System.Math.Sqrt({Arg("dim")})",
             "PositionalEmbedding" => $"{value} + {member.FieldName}.call({CodeNames.Torch}.arange({value}.shape[1], device: {value}.device))",

@@ -10,7 +10,14 @@ internal sealed record ModelPlan(
     EquatableArray<Dim> OutputShape,
     string OutputVariable,
     EquatableArray<GuardPlan> Guards,
-    Dim ParameterCount);
+    Dim ParameterCount,
+    EquatableArray<ColumnLayerPlan>? Column);
+
+/// <summary>
+/// A layer of a progressive column (a Linear or Conv2d member) and the geometry its lateral adapter copies:
+/// the width of the value entering the layer, the layer's output width, and for convolutions the kernel.
+/// </summary>
+internal sealed record ColumnLayerPlan(string Member, string Kind, EquatableArray<Dim> InputShape, Dim InWidth, Dim OutWidth, Dim? Kernel, Dim? Stride, Dim? Padding);
 
 /// <summary>A <c>Forward</c> argument, the shape its prologue enforces, and the symbolic dim each position binds ("" for none).</summary>
 internal sealed record InputPlan(string Name, EquatableArray<Dim> Shape, EquatableArray<string> Bindings);

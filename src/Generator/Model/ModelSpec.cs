@@ -10,6 +10,7 @@ internal sealed record ModelSpec(
     string? ConstructorModifiers,
     EquatableArray<MemberSpec> Members,
     ForwardSpec? Forward,
+    bool IsProgressiveColumn,
     LocationInfo? Location)
 {
     /// <summary>The generated file's hint name, e.g. <c>Samples.Mlp.g.cs</c>.</summary>

@@ -5,6 +5,8 @@ internal static class KnownNames
 {
     public const string AttributeNamespace = "ModelDsl";
     public const string ModelAttribute = "ModelDsl.ModelAttribute";
+    public const string ProgressiveColumnAttribute = "ModelDsl.ProgressiveColumnAttribute";
+    public const string GanAttribute = "ModelDsl.GanAttribute";
     public const string ShapeAttribute = "ModelDsl.ShapeAttribute";
     public const string LayerAttribute = "ModelDsl.LayerAttribute";
     public const string StepAttribute = "ModelDsl.StepAttribute";

@@ -45,7 +45,7 @@ internal static class ModelParser
         return new ParseResult(diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error) ? null : model, diagnostics.ToEquatableArray());
     }
 
-    private static ModelSpec ReadModel(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics, int depth, CancellationToken cancellationToken)
+    internal static ModelSpec ReadModel(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics, int depth, CancellationToken cancellationToken)
     {
         var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
         var (parameters, ctorModifiers) = ReadConstructor(type);
@@ -76,6 +76,7 @@ internal static class ModelParser
             ctorModifiers,
             members.ToEquatableArray(),
             forward,
+            type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.ProgressiveColumnAttribute),
             LocationInfo.From(type.Locations.FirstOrDefault() ?? Location.None));
     }
 
@@ -233,7 +234,7 @@ internal static class ModelParser
         return null;
     }
 
-    private static bool IsModel(INamedTypeSymbol type)
+    internal static bool IsModel(INamedTypeSymbol type)
         => type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.ModelAttribute);
 
     private static bool IsTensor(ITypeSymbol type)

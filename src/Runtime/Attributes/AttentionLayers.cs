@@ -14,12 +14,12 @@ public sealed class CausalSelfAttentionAttribute : LayerAttribute
 }
 
 /// <summary>
-/// Multi-head attention of the original Transformer (<see cref="Layers.MultiheadAttention"/>): queries from the
+/// Multi-head attention of the original Transformer (<see cref="Layers.Attention"/>): queries from the
 /// flowing value <c>[B, T, E]</c>, keys and values from the tap <see cref="Memory"/> <c>[B, S, E]</c> (the
 /// flowing value itself when unset), optionally ignoring the keys that the tap <see cref="KeyPadding"/>
 /// <c>[B, S]</c> marks true, and optionally causal.
 /// </summary>
-public sealed class MultiheadAttentionAttribute : LayerAttribute
+public sealed class AttentionAttribute : LayerAttribute
 {
     /// <summary>Number of attention heads (a constant or a hyperparameter expression).</summary>
     public object Heads { get; set; } = 1;

@@ -15,7 +15,7 @@ internal static class AttentionRules
         return StepResult.Module(input.Shape, layer, Parameters(embed));
     }
 
-    public static StepResult? MultiheadAttention(CheckContext context, StepInput input, TapTable taps)
+    public static StepResult? Attention(CheckContext context, StepInput input, TapTable taps)
     {
         var step = input.Step;
         var (embed, heads, dropout) = ReadCommon(context, input);
@@ -31,10 +31,10 @@ internal static class AttentionRules
             if (memory is null)
                 return null;
             var expected = ShapeText.Shape(input.Shape[0], memory.Shape.Count == 3 ? memory.Shape[1] : Dim.Symbol("S"), embed);
-            if (memory.Shape.Count != 3 || !context.CheckEqual(memory.Shape[0], input.Shape[0], $"MultiheadAttention '{input.MemberName}': memory batch")
-                || !context.CheckEqual(memory.Shape[2], embed, $"MultiheadAttention '{input.MemberName}': memory width"))
+            if (memory.Shape.Count != 3 || !context.CheckEqual(memory.Shape[0], input.Shape[0], $"Attention '{input.MemberName}': memory batch")
+                || !context.CheckEqual(memory.Shape[2], embed, $"Attention '{input.MemberName}': memory width"))
             {
-                context.Report(DiagnosticDescriptors.FeatureMismatch, input.Location, "MultiheadAttention", input.MemberName, "memory " + ShapeText.Format(expected), ShapeText.Format(memory.Shape));
+                context.Report(DiagnosticDescriptors.FeatureMismatch, input.Location, "Attention", input.MemberName, "memory " + ShapeText.Format(expected), ShapeText.Format(memory.Shape));
                 return null;
             }
 
@@ -49,9 +49,9 @@ internal static class AttentionRules
             if (padding is null)
                 return null;
             var expected = ShapeText.Shape(input.Shape[0], source);
-            if (!context.CheckShapesEqual(padding.Shape, expected, $"MultiheadAttention '{input.MemberName}': key padding mask"))
+            if (!context.CheckShapesEqual(padding.Shape, expected, $"Attention '{input.MemberName}': key padding mask"))
             {
-                context.Report(DiagnosticDescriptors.FeatureMismatch, input.Location, "MultiheadAttention", input.MemberName, "a key padding mask " + ShapeText.Format(expected), ShapeText.Format(padding.Shape));
+                context.Report(DiagnosticDescriptors.FeatureMismatch, input.Location, "Attention", input.MemberName, "a key padding mask " + ShapeText.Format(expected), ShapeText.Format(padding.Shape));
                 return null;
             }
 
@@ -59,7 +59,7 @@ internal static class AttentionRules
         }
 
         var args = new[] { OpArg.Of("embed", embed), OpArg.Of("heads", heads), dropout, OpArg.Code("causal", causal ? "true" : "false") };
-        var layer = new LayerPlan("MultiheadAttention", args.ToEquatableArray(), null, null);
+        var layer = new LayerPlan("Attention", args.ToEquatableArray(), null, null);
         var op = new OpPlan("Layer", new[] { OpArg.Code("memory", memoryVariable ?? ""), OpArg.Code("keyPadding", paddingVariable) }.ToEquatableArray(), input.Shape);
         return new StepResult(input.Shape, op, layer, Parameters(embed));
     }
@@ -96,7 +96,7 @@ internal static class AttentionRules
         var dropout = context.ReadRate(step, step.Get("Dropout") ?? ArgValue.Of(ArgKind.Double, "0"), "dropout", input.MemberName, 0, 1);
         if (heads is null || dropout is null || !KnownWidth(context, input, embed))
             return (null, null, null);
-        if (!context.CheckMultiple(embed, heads, $"{step.Name} '{input.MemberName}': embedding width {embed} must be a multiple of heads {heads}"))
+        if (!context.CheckMultiple(embed, heads, $"{step.Name} '{input.MemberName}': the width ({embed}) must be a multiple of the number of heads ({heads})"))
         {
             context.Report(DiagnosticDescriptors.HeadsMismatch, input.Location, step.Name, input.MemberName, embed, heads);
             return (null, null, null);

@@ -10,7 +10,7 @@ namespace ModelDsl.Layers;
 /// self-attention), an optional key padding mask <c>[B, S]</c> (true where a key is padding) and an optional
 /// causal mask. Projections: <c>query</c>, <c>key</c>, <c>value</c>, <c>out</c>.
 /// </summary>
-public sealed class MultiheadAttention : nn.Module<Tensor, Tensor, Tensor?, Tensor>
+public sealed class Attention : nn.Module<Tensor, Tensor, Tensor?, Tensor>
 {
     private readonly Linear query;
     private readonly Linear key;
@@ -22,11 +22,11 @@ public sealed class MultiheadAttention : nn.Module<Tensor, Tensor, Tensor?, Tens
     private readonly bool _causal;
 
     /// <summary>Creates the four projections; <paramref name="embed"/> must divide evenly into <paramref name="heads"/>.</summary>
-    public MultiheadAttention(long embed, long heads, double dropout = 0.0, bool causal = false)
-        : base(nameof(MultiheadAttention))
+    public Attention(long embed, long heads, double dropout = 0.0, bool causal = false)
+        : base(nameof(Attention))
     {
         if (heads <= 0 || embed % heads != 0)
-            throw new ShapeMismatchException(nameof(MultiheadAttention), $"embed ({embed}) must be a positive multiple of heads ({heads})");
+            throw new ShapeMismatchException(nameof(Attention), $"embed ({embed}) must be a positive multiple of heads ({heads})");
         (_embed, _heads, _dropout, _causal) = (embed, heads, dropout, causal);
         query = nn.Linear(embed, embed);
         key = nn.Linear(embed, embed);

@@ -1,0 +1,166 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using ModelDsl.Generator.Check;
+using ModelDsl.Generator.Model;
+
+namespace ModelDsl.Generator.Emit;
+
+/// <summary>
+/// Writes <c>forward</c>/<c>Forward</c>: the argument checks (rank, static dims, symbolic dims bound on first
+/// use), the checks that depend on input dims, then one statement per operation inside a dispose scope so
+/// every intermediate is freed when Forward returns. A progressive column also gets <c>ForwardColumn</c>,
+/// the same body with lateral hooks.
+/// </summary>
+internal static class ForwardEmitter
+{
+    public static string Emit(ModelPlan plan, SortedDictionary<string, string> forwardFields)
+    {
+        var spec = plan.Spec;
+        var w = new IndentedWriter();
+        var arguments = string.Join(", ", plan.Inputs.Select(i => CodeNames.Tensor + " " + Naming.Escape(i.Name)));
+        var names = string.Join(", ", plan.Inputs.Select(i => Naming.Escape(i.Name)));
+        w.Line("/// <inheritdoc cref=\"Forward\"/>");
+        w.Line($"public override {CodeNames.Tensor} forward({arguments}) => Forward({names});");
+        w.Line();
+        w.Line($"/// <summary>{string.Join(", ", plan.Inputs.Select(i => ModelEmitter.Xml(i.Name + ": " + ShapeText.Format(i.Shape))))} → {ModelEmitter.Xml(ShapeText.Format(plan.OutputShape))}.</summary>");
+        w.Line($"/// <exception cref=\"{CodeNames.ShapeMismatch}\">An argument does not have the declared shape.</exception>");
+        if (plan.Column is not null)
+        {
+            w.Line($"{spec.Forward!.Modifiers} partial {CodeNames.Tensor} Forward({arguments}) => ForwardColumn({names}, null, null);");
+            w.Line();
+            w.Line("/// <inheritdoc/>");
+            w.Line($"public {CodeNames.Tensor} ForwardColumn({arguments}, {CodeNames.TensorList}? layerInputs, {CodeNames.LateralHook}? lateral)");
+        }
+        else
+        {
+            w.Line($"{spec.Forward!.Modifiers} partial {CodeNames.Tensor} Forward({arguments})");
+        }
+
+        w.Line("{");
+        using (w.Indent())
+            EmitBody(w, plan, new SymbolMap(spec, forwardFields));
+        w.Line("}");
+
+        if (plan.Column is { } column)
+        {
+            w.Line();
+            ColumnEmitter.EmitMembers(w, plan, column, new SymbolMap(spec, forwardFields));
+        }
+
+        return w.ToString().TrimEnd('\n');
+    }
+
+    private static void EmitBody(IndentedWriter w, ModelPlan plan, SymbolMap symbols)
+    {
+        var used = RuntimeSymbolsUsed(plan);
+        foreach (var input in plan.Inputs)
+            EmitInputCheck(w, plan.Spec.Name, input, symbols, used);
+        var forwardGuards = plan.Guards.Where(g => g.AtForward).ToList();
+        foreach (var guard in forwardGuards)
+            GuardCode.Emit(w, plan.Spec.Name, guard, symbols.Map);
+        if (forwardGuards.Count > 0)
+            w.Line();
+
+        w.Line($"using var scope = {CodeNames.Torch}.NewDisposeScope();");
+        var inputs = new HashSet<string>(plan.Inputs.Select(i => Naming.Escape(i.Name)), StringComparer.Ordinal);
+        var layerIndex = 0;
+        for (var m = 0; m < plan.Members.Count; m++)
+        {
+            var member = plan.Members[m];
+            var current = m == 0 ? Naming.Escape(plan.Inputs[0].Name) : plan.Members[m - 1].Variable;
+            var isColumnLayer = plan.Column is not null && plan.Column.Value.Any(l => l.Member == member.Name);
+            w.Line();
+            w.Line($"// {member.Name}: {ShapeText.Format(member.InputShape)} → {ShapeText.Format(member.OutputShape)}");
+            var declared = false;
+            foreach (var op in member.Ops)
+            {
+                if (op.Kind is "Layer" or "ScaledLayer" && isColumnLayer)
+                {
+                    // Earlier columns' inputs to this layer feed the later columns' lateral adapters.
+                    w.Line($"layerInputs?.Add({(inputs.Contains(current) ? current : "scope.MoveToOuter(" + current + ")")});");
+                }
+
+                if (op.Kind == "Layer" && member.Layer!.Repeat is not null)
+                {
+                    if (!declared)
+                        w.Line($"var {member.Variable} = {current};");
+                    using (w.Block($"foreach (var block in {member.FieldName})"))
+                        w.Line($"{member.Variable} = block.call({string.Join(", ", new[] { member.Variable }.Concat(op.Args.Select(symbols.Value)))});");
+                }
+                else
+                {
+                    var expression = OpCode.Apply(op, current, member, symbols.Value);
+                    w.Line(declared ? $"{member.Variable} = {expression};" : $"var {member.Variable} = {expression};");
+                }
+
+                declared = true;
+                current = member.Variable;
+                if (op.Kind is "Layer" or "ScaledLayer" && isColumnLayer && layerIndex++ > 0)
+                {
+                    using (w.Block("if (lateral is not null)"))
+                        w.Line($"{member.Variable} = lateral({layerIndex - 1}, {member.Variable});");
+                }
+            }
+        }
+
+        w.Line();
+        w.Line($"return scope.MoveToOuter({plan.OutputVariable});");
+    }
+
+    // Symbolic dims the forward code reads after the prologue; the others need no local.
+    private static HashSet<string> RuntimeSymbolsUsed(ModelPlan plan)
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var input in plan.Inputs)
+        {
+            for (var i = 0; i < input.Shape.Count; i++)
+            {
+                if (input.Bindings[i].Length > 0 && seen.Add(input.Bindings[i]))
+                    continue;
+                used.UnionWith(input.Shape[i].Symbols);
+            }
+        }
+
+        foreach (var guard in plan.Guards.Where(g => g.AtForward))
+            used.UnionWith(guard.Left.Symbols.Concat(guard.Right.Symbols));
+        foreach (var op in plan.Members.SelectMany(m => m.Ops))
+            used.UnionWith(op.Args.Where(a => a.Dim is not null).SelectMany(a => a.Dim!.Symbols));
+        return used;
+    }
+
+    private static void EmitInputCheck(IndentedWriter w, string model, InputPlan input, SymbolMap symbols, HashSet<string> used)
+    {
+        var name = Naming.Escape(input.Name);
+        var shape = Naming.CamelCase(input.Name).TrimStart('@') + "Shape";
+        var conditions = new List<string> { $"{shape}.Length != {input.Shape.Count}" };
+        var bindings = new List<string>();
+        var binding = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < input.Shape.Count; i++)
+        {
+            var symbolName = input.Bindings[i];
+            if (symbolName.Length > 0 && !symbols.IsBound(symbolName) && binding.Add(symbolName))
+            {
+                if (used.Contains(symbolName))
+                    bindings.Add($"var {symbolName} = {shape}[{i}];");
+                continue;
+            }
+
+            // A dim bound earlier in this same argument is compared by position: its local comes after the check.
+            var code = symbolName.Length > 0 && binding.Contains(symbolName)
+                ? $"{shape}[{input.Bindings.AsImmutableArray().IndexOf(symbolName)}]"
+                : input.Shape[i].ToCode(symbols.Map);
+            conditions.Add($"{shape}[{i}] != {code}");
+        }
+
+        w.Line($"var {shape} = {name}.shape;");
+        w.Line($"if ({string.Join(" || ", conditions)})");
+        using (w.Indent())
+            w.Line($"throw {CodeNames.ShapeMismatch}.ForArgument(nameof({model}), \"{input.Name}\", \"{ShapeText.Format(input.Shape)}\", {shape});");
+        foreach (var line in bindings)
+            w.Line(line);
+        symbols.Bind(binding);
+        w.Line();
+    }
+}

@@ -1,0 +1,30 @@
+using System;
+using System.Linq;
+using ModelDsl.Generator.Model;
+
+namespace ModelDsl.Generator.Emit;
+
+/// <summary>Writes a check the generator could not decide at compile time as an <c>if … throw</c>.</summary>
+internal static class GuardCode
+{
+    public static void Emit(IndentedWriter w, string model, GuardPlan guard, Func<string, string> symbol)
+    {
+        var left = guard.Left.ToCode(symbol);
+        var right = guard.Right.ToCode(symbol);
+        var condition = guard.Kind switch
+        {
+            GuardKind.Equal => $"{left} != {right}",
+            GuardKind.Positive => $"{left} <= 0",
+            GuardKind.AtMost => $"{left} > {right}",
+            _ => $"{left} % {right} != 0",
+        };
+        var values = guard.Left.Symbols.Concat(guard.Right.Symbols).Distinct().OrderBy(s => s, StringComparer.Ordinal)
+            .Select(s => $"{s} = {{{symbol(s)}}}");
+        var message = Escape(guard.Message) + " (" + string.Join(", ", values) + ")";
+        w.Line($"if ({condition})");
+        using (w.Indent())
+            w.Line($"throw new {CodeNames.ShapeMismatch}(nameof({model}), $\"{message}\");");
+    }
+
+    private static string Escape(string text) => text.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("{", "{{").Replace("}", "}}");
+}
