@@ -90,6 +90,9 @@ internal static class ModelChecker
                     ShapeText.Format(current.Shape), ShapeText.Format(declared.Value));
                 return null;
             }
+
+            // The declaration is the contract (and reads better than floor-division forms); it is proven or guarded.
+            current = current with { Shape = declared.Value };
         }
 
         var column = spec.IsProgressiveColumn ? ColumnLayers(context, spec, members) : null;

@@ -43,6 +43,7 @@ internal static class ModelEmitter
                 w.Line($"private readonly {field.Value} {field.Key};");
             w.Line();
             EmitConstructor(w, plan, forwardFields);
+            EmitHyperparameters(w, spec);
             foreach (var member in plan.Members)
                 EmitProperty(w, member);
             EmitParameterCount(w, plan);
@@ -79,6 +80,12 @@ internal static class ModelEmitter
                 GuardCode.Emit(w, spec.Name, guard, Naming.Escape);
             if (ctorGuards.Count > 0)
                 w.Line();
+            foreach (var parameter in spec.Parameters)
+            {
+                if (HyperparameterNames.Property(spec, parameter.Name) is { } property)
+                    w.Line($"{property} = {Naming.Escape(parameter.Name)};");
+            }
+
             foreach (var field in forwardFields)
                 w.Line($"{field.Key} = {Naming.Escape(field.Key.Substring(1))};");
             foreach (var member in plan.Members)
@@ -98,6 +105,18 @@ internal static class ModelEmitter
 
         w.Line("}");
         w.Line();
+    }
+
+    private static void EmitHyperparameters(IndentedWriter w, ModelSpec spec)
+    {
+        foreach (var parameter in spec.Parameters)
+        {
+            if (HyperparameterNames.Property(spec, parameter.Name) is not { } property)
+                continue;
+            w.Line($"/// <summary>The hyperparameter <c>{parameter.Name}</c> this model was created with.</summary>");
+            w.Line($"public {parameter.Type} {property} {{ get; }}");
+            w.Line();
+        }
     }
 
     private static void EmitLayerConstruction(IndentedWriter w, MemberPlan member)

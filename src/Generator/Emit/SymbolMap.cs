@@ -7,8 +7,8 @@ namespace ModelDsl.Generator.Emit;
 
 /// <summary>
 /// How code outside the constructor reads a dim's symbols: symbolic input dims are locals bound in the Forward
-/// prologue; hyperparameters are read-only fields (<c>_embed</c>) that the constructor fills, recorded here so
-/// only the fields actually read are declared.
+/// prologue; hyperparameters are the model's properties (<c>Embed</c>), or private fields where a property
+/// name is taken, recorded here so only the fields actually read are declared.
 /// </summary>
 internal sealed class SymbolMap(ModelSpec spec, SortedDictionary<string, string> fields)
 {
@@ -18,24 +18,15 @@ internal sealed class SymbolMap(ModelSpec spec, SortedDictionary<string, string>
 
     public void Bind(IEnumerable<string> symbols) => _bound.UnionWith(symbols);
 
-    public string Map(string symbol)
-    {
-        if (_bound.Contains(symbol))
-            return symbol;
-        fields["_" + symbol] = spec.Parameters.FirstOrDefault(p => p.Name == symbol)?.Type ?? "long";
-        return "_" + symbol;
-    }
+    public string Map(string symbol) => _bound.Contains(symbol) ? symbol : Hyperparameter(symbol);
 
-    public string Value(OpArg arg)
-    {
-        if (arg.Dim is not null)
-            return arg.Dim.ToCode(Map);
-        if (arg.Hyper is not null)
-        {
-            fields["_" + arg.Hyper] = spec.Parameters.First(p => p.Name == arg.Hyper).Type;
-            return "_" + arg.Hyper;
-        }
+    public string Value(OpArg arg) => arg.Dim?.ToCode(Map) ?? (arg.Hyper is not null ? Hyperparameter(arg.Hyper) : arg.Literal!);
 
-        return arg.Literal!;
+    private string Hyperparameter(string name)
+    {
+        var accessor = HyperparameterNames.Accessor(spec, name);
+        if (accessor.StartsWith("_", StringComparison.Ordinal))
+            fields[accessor] = spec.Parameters.FirstOrDefault(p => p.Name == name)?.Type ?? "long";
+        return accessor;
     }
 }

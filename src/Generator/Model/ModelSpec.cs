@@ -11,6 +11,7 @@ internal sealed record ModelSpec(
     EquatableArray<MemberSpec> Members,
     ForwardSpec? Forward,
     bool IsProgressiveColumn,
+    EquatableArray<string> MemberNames,
     LocationInfo? Location)
 {
     /// <summary>The generated file's hint name, e.g. <c>Samples.Mlp.g.cs</c>.</summary>

@@ -77,6 +77,7 @@ internal static class ModelParser
             members.ToEquatableArray(),
             forward,
             type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.ProgressiveColumnAttribute),
+            type.GetMembers().Where(m => !m.IsImplicitlyDeclared).Select(m => m.Name).Distinct().OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray(),
             LocationInfo.From(type.Locations.FirstOrDefault() ?? Location.None));
     }
 
