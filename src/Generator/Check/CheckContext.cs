@@ -222,10 +222,10 @@ internal sealed class CheckContext
         if (dim.IsConstant)
             return dim.Value > 0;
         // A sum of positive multiples of hyperparameters is positive when each of them is: guard those instead.
-        if (dim.HasOnlyPositiveTerms)
+        if (dim.PositiveFactors is { } factors && factors.All(f => IsKnownAtConstruction(f)))
         {
-            foreach (var symbol in dim.Symbols.Where(s => !IsRuntimeSymbol(s)))
-                AddGuard(GuardKind.Positive, Dim.Symbol(symbol), Dim.Const(0), $"hyperparameter {symbol} must be positive");
+            foreach (var factor in factors)
+                AddGuard(GuardKind.Positive, factor, Dim.Const(0), factor.Symbols.Count() == 1 && factor.ToString() == factor.Symbols.First() ? $"hyperparameter {factor} must be positive" : $"{factor} must be positive");
             return true;
         }
 

@@ -33,8 +33,14 @@ internal sealed class Dim : IEquatable<Dim>
     /// <summary>The value of a constant dim; 0 for the empty polynomial.</summary>
     public long Value => _terms.TryGetValue("", out var t) && IsConstant ? t.Coefficient : 0;
 
-    /// <summary>Whether every term has a positive coefficient and only plain symbols (no division).</summary>
-    public bool HasOnlyPositiveTerms => _terms.Values.All(t => t.Coefficient > 0 && t.Factors.All(f => f.IsSymbol));
+    /// <summary>
+    /// For a dim whose terms all have positive coefficients, the factors (symbols and divisions) whose
+    /// positivity makes the whole dim positive; null otherwise.
+    /// </summary>
+    public IReadOnlyList<Dim>? PositiveFactors
+        => _terms.Values.All(t => t.Coefficient > 0) && !_terms.ContainsKey("")
+            ? _terms.Values.SelectMany(t => t.Factors).GroupBy(f => f.Display).Select(g => FromTerms(new[] { new Term(new[] { g.First() }, 1) })).ToList()
+            : null;
 
     /// <summary>Every symbol the dim mentions, including those inside opaque divisions.</summary>
     public IEnumerable<string> Symbols => _terms.Values.SelectMany(t => t.Factors).SelectMany(a => a.Symbols).Distinct();
@@ -130,7 +136,9 @@ internal sealed class Dim : IEquatable<Dim>
             if (coefficient != 1 || term.Factors.Length == 0)
                 parts.Add(coefficient.ToString(CultureInfo.InvariantCulture) + (forCode && Math.Abs(coefficient) > int.MaxValue ? "L" : ""));
             parts.AddRange(term.Factors.Select(atom));
-            text.Append(string.Join(" * ", parts));
+            // A division stands alone only when it is the whole dim: "size / 4", but "2 * (size / 4)".
+            var alone = _terms.Count == 1 && parts.Count == 1;
+            text.Append(string.Join(" * ", parts.Select(p => p.Contains(" / ") && !alone ? "(" + p + ")" : p)));
         }
 
         return text.ToString();
@@ -158,20 +166,21 @@ internal sealed class Dim : IEquatable<Dim>
 
         public string Display { get; }
 
-        public bool IsSymbol => _symbol is not null;
-
         public IEnumerable<string> Symbols => _symbol is not null ? new[] { _symbol } : _numerator!.Symbols;
 
         public static Atom Symbol(string name) => new(name, null, 0, name);
 
         public static Atom Division(Dim numerator, long divisor)
-            => new(null, numerator, divisor, "(" + numerator + ") / " + divisor.ToString(CultureInfo.InvariantCulture));
+            => new(null, numerator, divisor, Operand(numerator.ToString()) + " / " + divisor.ToString(CultureInfo.InvariantCulture));
+
+        // A numerator that is a single symbol needs no parentheses: "size / 4", "(size - 1) / 2".
+        private static string Operand(string text) => text.All(c => char.IsLetterOrDigit(c) || c == '_') ? text : "(" + text + ")";
 
         public Dim Substitute(Func<string, Dim?> replacement)
             => _symbol is not null ? replacement(_symbol) ?? Dim.Symbol(_symbol) : _numerator!.Substitute(replacement).FloorDiv(_divisor);
 
         // Operands are non-negative sizes, so C#'s truncating division is the floor.
         public string ToCode(Func<string, string> symbol)
-            => _symbol is not null ? symbol(_symbol) : "(" + _numerator!.ToCode(symbol) + ") / " + _divisor.ToString(CultureInfo.InvariantCulture);
+            => _symbol is not null ? symbol(_symbol) : Operand(_numerator!.ToCode(symbol)) + " / " + _divisor.ToString(CultureInfo.InvariantCulture);
     }
 }

@@ -84,7 +84,7 @@ internal static class ModelChecker
             var declared = ReadDeclaredShape(context, returnDims, forward.ReturnShapeLocation, "return value", bindNew: false, actual: null, out _);
             if (declared is null)
                 return null;
-            if (!context.CheckShapesEqual(current.Shape, declared.Value, $"Forward returns {ShapeText.Format(declared.Value)}"))
+            if (!context.CheckShapesEqual(current.Shape, declared.Value, $"Forward produces {ShapeText.Format(current.Shape)} but declares it returns {ShapeText.Format(declared.Value)}"))
             {
                 context.Report(DiagnosticDescriptors.ReturnShapeMismatch, forward.ReturnShapeLocation, lastKind ?? "Input", lastMember ?? forward.Inputs[0].Name,
                     ShapeText.Format(current.Shape), ShapeText.Format(declared.Value));

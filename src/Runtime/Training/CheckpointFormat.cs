@@ -109,9 +109,7 @@ internal static class CheckpointFormat
                 throw Invalid(name, $"checkpoint format version {version} is not supported; this build reads version {Version}");
 
             Section = "the JSON header";
-            var headerBytes = reader.ReadBytes(CheckLength(reader.ReadInt32(), "the JSON header"));
-            if (headerBytes.Length == 0)
-                throw new EndOfStreamException();
+            var headerBytes = ReadExactly(reader, reader.ReadInt32(), "the JSON header");
             var header = JsonSerializer.Deserialize<CheckpointHeader>(headerBytes, Json)
                 ?? throw Invalid(name, $"the JSON header is empty");
 
