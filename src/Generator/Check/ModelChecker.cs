@@ -170,12 +170,21 @@ internal static class ModelChecker
 
     private static MemberPlan? CheckMember(CheckContext context, MemberSpec member, Tap input, TapTable taps, HashSet<string> variables)
     {
+        // A member that starts with [Input] reads that tap: it is also the value its residual defaults to.
+        if (member.Steps.Count > 0 && member.Steps[0].Name == "Input")
+        {
+            var redirected = WiringRules.Input(context, new StepInput(member, member.Steps[0], input.Shape), taps);
+            if (redirected is null)
+                return null;
+            input = new Tap(redirected.Output, redirected.Op.Args[0].Literal!);
+        }
+
         taps.MemberInput = input;
         var shape = input.Shape;
         var ops = new List<OpPlan>();
         LayerPlan? layer = null;
         var parameters = Dim.Const(0);
-        foreach (var step in member.Steps)
+        foreach (var step in member.Steps.Skip(member.Steps.Count > 0 && member.Steps[0].Name == "Input" ? 1 : 0))
         {
             var result = StepRules.Apply(context, new StepInput(member, step, shape), taps, out var known);
             if (!known)
@@ -219,6 +228,7 @@ internal static class ModelChecker
         for (var n = 2; !variables.Add(unique); n++)
             unique = variable + n;
         return new MemberPlan(
+            input.Variable,
             member.Name,
             member.Modifiers,
             member.TypeName,

@@ -68,7 +68,7 @@ internal static class ForwardEmitter
         for (var m = 0; m < plan.Members.Count; m++)
         {
             var member = plan.Members[m];
-            var current = m == 0 ? Naming.Escape(plan.Inputs[0].Name) : plan.Members[m - 1].Variable;
+            var current = member.InputVariable;
             var isColumnLayer = plan.Column is not null && plan.Column.Value.Any(l => l.Member == member.Name);
             w.Line();
             w.Line($"// {member.Name}: {ShapeText.Format(member.InputShape)} → {ShapeText.Format(member.OutputShape)}");

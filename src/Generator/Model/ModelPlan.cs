@@ -22,8 +22,9 @@ internal sealed record ColumnLayerPlan(string Member, string Kind, EquatableArra
 /// <summary>A <c>Forward</c> argument, the shape its prologue enforces, and the symbolic dim each position binds ("" for none).</summary>
 internal sealed record InputPlan(string Name, EquatableArray<Dim> Shape, EquatableArray<string> Bindings);
 
-/// <summary>One layer member: its module (if any) and the operations of its attribute list, in order.</summary>
+/// <summary>One layer member: the variable it reads, its module, and the operations of its attribute list, in order.</summary>
 internal sealed record MemberPlan(
+    string InputVariable,
     string Name,
     string Modifiers,
     string TypeName,
