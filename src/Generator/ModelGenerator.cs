@@ -107,10 +107,11 @@ public sealed class ModelGenerator : IIncrementalGenerator
             return new ModelOutput(null, parsed.Diagnostics);
         try
         {
-            var result = ModelChecker.Check(parsed.Model);
+            var declarationErrors = parsed.Diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
+            var result = declarationErrors ? new CheckResult(null, EquatableArray<DiagnosticInfo>.Empty) : ModelChecker.Check(parsed.Model);
             var diagnostics = parsed.Diagnostics.Concat(result.Diagnostics).ToEquatableArray();
-            var source = result.Plan is null ? null : new GeneratedSource(parsed.Model.HintName, ModelEmitter.Emit(result.Plan));
-            return new ModelOutput(source, diagnostics);
+            var text = result.Plan is null ? PlaceholderEmitter.Emit(parsed.Model) : ModelEmitter.Emit(result.Plan);
+            return new ModelOutput(new GeneratedSource(parsed.Model.HintName, text), diagnostics);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -28,7 +28,8 @@ internal static class GanChecker
         {
             var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.GanMismatch, gan.Location,
                 gan.Generator.Name, ShapeText.Format(produced), gan.Discriminator.Name, ShapeText.Format(expected.Shape));
-            return new ModelOutput(null, new[] { diagnostic }.ToEquatableArray());
+            // The class is still written so that code using it reports nothing but this error.
+            return new ModelOutput(new GeneratedSource(gan.HintName, Emit.GanEmitter.Emit(gan, produced)), new[] { diagnostic }.ToEquatableArray());
         }
 
         return new ModelOutput(new GeneratedSource(gan.HintName, Emit.GanEmitter.Emit(gan, produced)), EquatableArray<DiagnosticInfo>.Empty);

@@ -81,13 +81,14 @@ internal sealed record ArgValue(ArgKind Kind, string Text, EquatableArray<ArgVal
 /// <summary>The user's <c>partial Forward</c> declaration.</summary>
 internal sealed record ForwardSpec(
     string Modifiers,
+    string ReturnType,
     EquatableArray<InputSpec> Inputs,
     EquatableArray<ArgValue>? ReturnShape,
     LocationInfo? ReturnShapeLocation,
     LocationInfo? Location);
 
 /// <summary>One <c>Forward</c> parameter and its declared shape.</summary>
-internal sealed record InputSpec(string Name, EquatableArray<ArgValue>? Shape, LocationInfo? Location);
+internal sealed record InputSpec(string Name, string Type, EquatableArray<ArgValue>? Shape, LocationInfo? Location);
 
 /// <summary>The parser's output: a model when the declaration is usable, and what was wrong with it.</summary>
 internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics);

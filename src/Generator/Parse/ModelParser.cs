@@ -42,7 +42,9 @@ internal static class ModelParser
             return new ParseResult(null, diagnostics.ToEquatableArray());
 
         var model = ReadModel(type, diagnostics, depth: 0, cancellationToken);
-        return new ParseResult(diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error) ? null : model, diagnostics.ToEquatableArray());
+        // A model with declaration errors is still returned: the emitter writes placeholder members for it so the
+        // build reports only ModelDsl's diagnostics, not a cascade of missing partial implementations.
+        return new ParseResult(model, diagnostics.ToEquatableArray());
     }
 
     internal static ModelSpec ReadModel(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics, int depth, CancellationToken cancellationToken)
@@ -213,11 +215,11 @@ internal static class ModelParser
             var shape = ReadShape(parameter.GetAttributes());
             if (shape is null)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, parameterLocation, type.Name, $"argument '{parameter.Name}' needs a [Shape(...)] attribute"));
-            inputs.Add(new InputSpec(parameter.Name, shape?.Dims, parameterLocation));
+            inputs.Add(new InputSpec(parameter.Name, parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), shape?.Dims, parameterLocation));
         }
 
         var returnShape = ReadShape(method.GetReturnTypeAttributes());
-        return new ForwardSpec(ModifiersWithoutPartial(syntax.Modifiers), inputs.ToEquatableArray(), returnShape?.Dims, returnShape?.Location ?? location, location);
+        return new ForwardSpec(ModifiersWithoutPartial(syntax.Modifiers), method.ReturnType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), inputs.ToEquatableArray(), returnShape?.Dims, returnShape?.Location ?? location, location);
     }
 
     private static (EquatableArray<ArgValue> Dims, LocationInfo? Location)? ReadShape(ImmutableArray<AttributeData> attributes)
