@@ -7,6 +7,7 @@ internal static class DiagnosticDescriptors
 {
     private const string Declaration = "ModelDsl.Declaration";
     private const string Shapes = "ModelDsl.Shapes";
+    // Each ID has an entry with cause, example and fix in docs/diagnostics.md, shipped with the source.
     private const string HelpBase = "docs/diagnostics.md#";
 
     // MDL00xx: the declaration cannot be read.
