@@ -73,7 +73,8 @@ public sealed class ImageDataset : IDisposable
         var pixels = scaling == PixelScaling.ZeroToOne
             ? bytes.to_type(ScalarType.Float32).div_(255f)
             : bytes.to_type(ScalarType.Float32).div_(127.5f).sub_(1f);
-        var classes = tensor(labels.Data, [labels.Count], ScalarType.Byte).to_type(ScalarType.Int64);
+        using var labelBytes = tensor(labels.Data, [labels.Count], ScalarType.Byte);
+        var classes = labelBytes.to_type(ScalarType.Int64);
         return new ImageDataset(pixels, classes);
     }
 

@@ -9,6 +9,11 @@ namespace ModelDsl.Layers;
 /// (<c>c_attn</c>), <c>scaled_dot_product_attention</c> with a causal mask, and an output projection
 /// (<c>c_proj</c>). Input and output are <c>[B, T, embed]</c>.
 /// </summary>
+/// <remarks>
+/// For incremental decoding set <see cref="Cache"/>: each call then appends its keys and values to the cache and
+/// its <c>T</c> queries attend to every cached position plus, causally, to the new ones (positions are the
+/// cache's length onwards, so the caller adds position embeddings at that offset).
+/// </remarks>
 public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
 {
     private readonly Linear c_attn;
@@ -30,6 +35,12 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         register_module(nameof(c_proj), c_proj);
     }
 
+    /// <summary>
+    /// The opt-in key/value cache for incremental decoding (inference only), or <see langword="null"/> (the
+    /// default) to attend within the input sequence alone.
+    /// </summary>
+    public KeyValueCache? Cache { get; set; }
+
     /// <inheritdoc/>
     public override Tensor forward(Tensor x)
     {
@@ -41,9 +52,27 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         var qkv = c_attn.call(x).view(batch, time, 3, _heads, headSize).permute(2, 0, 3, 1, 4);
         var (q, k, v) = (qkv[0], qkv[1], qkv[2]);
 
-        var y = nn.functional.scaled_dot_product_attention(q, k, v, p: training ? _dropout : 0.0, is_casual: true);
+        var y = Cache is { } cache
+            ? AttendCached(cache, q, k, v, time)
+            : nn.functional.scaled_dot_product_attention(q, k, v, p: training ? _dropout : 0.0, is_casual: true);
         y = y.transpose(1, 2).reshape(batch, time, _embed);
         y = nn.functional.dropout(c_proj.call(y), _dropout, training);
         return scope.MoveToOuter(y);
+    }
+
+    // Queries at positions past .. past + T - 1 attend to cached positions 0 .. past + T - 1, causally.
+    private Tensor AttendCached(KeyValueCache cache, Tensor q, Tensor k, Tensor v, long time)
+    {
+        var past = cache.Length;
+        var (keys, values) = cache.Append(k, v);
+        var p = training ? _dropout : 0.0;
+        if (past == 0)
+            return nn.functional.scaled_dot_product_attention(q, keys, values, p: p, is_casual: true);
+        if (time == 1)
+            return nn.functional.scaled_dot_product_attention(q, keys, values, p: p);
+
+        // is_causal aligns the mask top-left; the new queries sit bottom-right of [T, past + T].
+        var allowed = ones(time, past + time, dtype: ScalarType.Bool, device: q.device).tril(past);
+        return nn.functional.scaled_dot_product_attention(q, keys, values, allowed, p);
     }
 }

@@ -25,6 +25,7 @@ internal static class CheckpointFormat
 {
     private const int Version = 1;
     private const int MaxRank = 32;
+    private const int MaxNameLength = 4096;
     private const int ChecksumLength = 32;
     private static readonly byte[] Magic = "MDSLCKPT"u8.ToArray();
 
@@ -134,6 +135,8 @@ internal static class CheckpointFormat
         {
             Section = $"the name of tensor #{index}";
             var tensorName = reader.ReadString();
+            if (tensorName.Length is 0 or > MaxNameLength || tensorName.Any(char.IsControl))
+                throw Invalid(name, $"tensor #{index} has a corrupt name ({tensorName.Length:N0} characters)");
             Section = $"the header of tensor '{tensorName}'";
             var dtype = (ScalarType)reader.ReadInt32();
             var elementSize = StoredTensor.ElementSize(dtype);
