@@ -190,4 +190,59 @@ internal static class TestModels
             public partial Tensor Forward([Shape("B", "S", 16)] Tensor source, [Shape("B", "T", 32)] Tensor target);
         }
         """;
+
+    /// <summary>
+    /// nanoGPT's CPU configuration (vocabulary 65, block 64, 4 layers, 4 heads, width 128): token and learned position
+    /// embeddings, causal self-attention blocks with residuals, a final LayerNorm and a head tied to the token
+    /// embedding. 809,856 parameters (nanoGPT reports 0.80M, leaving out the 8,192 position embeddings).
+    /// </summary>
+    public const string TinyGpt = Usings + """
+        [Model]
+        public sealed partial class GptBlock
+        {
+            public partial GptBlock(int embed, int heads, double dropout);
+
+            [LayerNorm]                                                                        partial LayerNorm Ln1 { get; }
+            [CausalSelfAttention(Heads = "heads", Dropout = "dropout"), Residual(From = "x")] partial ModelDsl.Layers.CausalSelfAttention Attn { get; }
+            [LayerNorm]                                                                        partial LayerNorm Ln2 { get; }
+            [Linear("4 * embed"), GELU]                                                        partial Linear Fc { get; }
+            [Linear("embed"), Dropout("dropout"), Residual(From = nameof(Attn))]               partial Linear Proj { get; }
+
+            [return: Shape("B", "T", "embed")]
+            public partial Tensor Forward([Shape("B", "T", "embed")] Tensor x);
+        }
+
+        [Model]
+        public sealed partial class TinyGpt
+        {
+            [Embedding(65, 128)]                             public partial Embedding Wte { get; }
+            [PositionalEmbedding(64), Dropout(0.1)]          partial Embedding Wpe { get; }
+            [Nested(128, 4, 0.1, Repeat = 4)]                partial ModuleList<GptBlock> Blocks { get; }
+            [LayerNorm]                                      partial LayerNorm LnF { get; }
+            [Linear(65, Bias = false, TiedTo = nameof(Wte))] public partial Linear LmHead { get; }
+
+            [return: Shape("B", "T", 65)]
+            public partial Tensor Forward([Shape("B", "T")] Tensor idx);
+        }
+        """;
+
+    /// <summary>A [Gan] pairing of <see cref="DcganGenerator"/> with a discriminator that takes its [B, 1, 28, 28] output.</summary>
+    public const string GanPair = DcganGenerator + """
+
+
+        [Model]
+        public sealed partial class Critic
+        {
+            [Conv2d(64, Kernel = 5, Stride = 2, Padding = 2), LeakyReLU(0.2), Dropout(0.3)] partial Conv2d Conv1 { get; }
+            [Flatten, Linear(1)]                                                            partial Linear Logit { get; }
+
+            [return: Shape("B", 1)]
+            public partial Tensor Forward([Shape("B", 1, 28, 28)] Tensor image);
+        }
+
+        [Gan(typeof(DcganGenerator), typeof(Critic))]
+        public sealed partial class MnistGan
+        {
+        }
+        """;
 }

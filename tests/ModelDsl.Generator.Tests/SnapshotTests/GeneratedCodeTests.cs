@@ -42,6 +42,23 @@ public sealed class GeneratedCodeTests
     public Task NestedMultiInput() => VerifyModel(TestModels.NestedMultiInput, ["Samples.CrossMix.g.cs", "Samples.EncoderDecoder.g.cs"]);
 
     [Fact]
+    public Task TinyGpt() => VerifyModel(TestModels.TinyGpt, ["Samples.GptBlock.g.cs", "Samples.TinyGpt.g.cs"]);
+
+    [Fact]
+    public Task GanPairing() => VerifyModel(TestModels.GanPair, ["Samples.Critic.g.cs", "Samples.DcganGenerator.g.cs", "Samples.MnistGan.g.cs"]);
+
+    [Fact]
+    public void Tiny_gpt_parameter_count_matches_nanoGPT()
+    {
+        GeneratorRun run = GeneratorHarness.Run(TestModels.TinyGpt);
+        run.AssertSuccess();
+
+        // wte 65·128 + wpe 64·128 + 4 × (2 LayerNorms 2·256 + attention 4·128² + 4·128 + MLP 128·512 + 512 + 512·128 + 128)
+        // + final LayerNorm 256; the tied head adds nothing.
+        Assert.Contains("public const long ParameterCount = 809856;", run.GeneratedText("Samples.TinyGpt.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Dcgan_generator_parameter_count_matches_PyTorch()
     {
         GeneratorRun run = GeneratorHarness.Run(TestModels.DcganGenerator);

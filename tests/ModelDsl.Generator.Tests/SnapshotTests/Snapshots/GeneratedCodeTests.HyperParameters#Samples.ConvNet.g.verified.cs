@@ -12,7 +12,6 @@ partial class ConvNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     private readonly global::TorchSharp.Modules.Conv2d _features2;
     private readonly global::TorchSharp.Modules.Linear _hidden;
     private readonly global::TorchSharp.Modules.Linear _logits;
-    private readonly double _dropout;
 
     /// <summary>Creates the layers, checks the hyperparameters, and registers the layers in declaration order.</summary>
     public partial ConvNet(int channels, int hidden, int classes, double dropout)
@@ -25,7 +24,9 @@ partial class ConvNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
         if (classes <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(ConvNet), $"hyperparameter classes must be positive (classes = {classes})");
 
-        _dropout = dropout;
+        Channels = channels;
+        Classes = classes;
+        Dropout = dropout;
         _features1 = global::TorchSharp.torch.nn.Conv2d(3, channels, 3, padding: 1);
         register_module("features1", _features1);
         _features2 = global::TorchSharp.torch.nn.Conv2d(channels, 2 * channels, 3, padding: 1);
@@ -36,6 +37,15 @@ partial class ConvNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
         register_module("logits", _logits);
         ParameterCount = 18 * (long)channels * (long)channels + 128 * (long)channels * (long)hidden + (long)classes * (long)hidden + 30 * (long)channels + (long)classes + (long)hidden;
     }
+
+    /// <summary>The hyperparameter <c>channels</c> this model was created with.</summary>
+    public int Channels { get; }
+
+    /// <summary>The hyperparameter <c>classes</c> this model was created with.</summary>
+    public int Classes { get; }
+
+    /// <summary>The hyperparameter <c>dropout</c> this model was created with.</summary>
+    public double Dropout { get; }
 
     /// <summary>Conv2d: [B, 3, 32, 32] → [B, channels, 16, 16]; 28 * channels parameters; state-dict key <c>features1</c>.</summary>
     partial global::TorchSharp.Modules.Conv2d Features1 => _features1;
@@ -79,7 +89,7 @@ partial class ConvNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
         var hidden = features2.flatten(1);
         hidden = _hidden.call(hidden);
         hidden = global::TorchSharp.torch.nn.functional.relu(hidden);
-        hidden = global::TorchSharp.torch.nn.functional.dropout(hidden, _dropout, training);
+        hidden = global::TorchSharp.torch.nn.functional.dropout(hidden, Dropout, training);
 
         // Logits: [B, hidden] → [B, classes]
         var logits = _logits.call(hidden);

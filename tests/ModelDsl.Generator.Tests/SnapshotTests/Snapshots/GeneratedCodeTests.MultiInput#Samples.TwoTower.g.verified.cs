@@ -27,7 +27,7 @@ partial class TwoTower : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     /// <summary>Linear: [B, 1, 28, 28] → [B, 64]; 50,240 parameters; state-dict key <c>image_branch</c>.</summary>
     partial global::TorchSharp.Modules.Linear ImageBranch => _imageBranch;
 
-    /// <summary>Linear: [B, 64] → [B, 16]; 144 parameters; state-dict key <c>meta_branch</c>.</summary>
+    /// <summary>Linear: [B, 8] → [B, 16]; 144 parameters; state-dict key <c>meta_branch</c>.</summary>
     partial global::TorchSharp.Modules.Linear MetaBranch => _metaBranch;
 
     /// <summary>Linear: [B, 16] → [B, 10]; 810 parameters; state-dict key <c>head</c>.</summary>
@@ -59,9 +59,8 @@ partial class TwoTower : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
         imageBranch = _imageBranch.call(imageBranch);
         imageBranch = global::TorchSharp.torch.nn.functional.relu(imageBranch);
 
-        // MetaBranch: [B, 64] → [B, 16]
-        var metaBranch = meta;
-        metaBranch = _metaBranch.call(metaBranch);
+        // MetaBranch: [B, 8] → [B, 16]
+        var metaBranch = _metaBranch.call(meta);
         metaBranch = global::TorchSharp.torch.nn.functional.tanh(metaBranch);
 
         // Head: [B, 16] → [B, 10]

@@ -10,7 +10,6 @@ partial class CrossMix : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
 {
     private readonly global::TorchSharp.Modules.Linear _memoryProj;
     private readonly global::TorchSharp.Modules.LayerNorm _mixed;
-    private readonly int _embed;
 
     /// <summary>Creates the layers, checks the hyperparameters, and registers the layers in declaration order.</summary>
     public partial CrossMix(int embed)
@@ -19,7 +18,7 @@ partial class CrossMix : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
         if (embed <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(CrossMix), $"hyperparameter embed must be positive (embed = {embed})");
 
-        _embed = embed;
+        Embed = embed;
         _memoryProj = global::TorchSharp.torch.nn.Linear(embed, embed);
         register_module("memory_proj", _memoryProj);
         _mixed = global::TorchSharp.torch.nn.LayerNorm(embed);
@@ -27,10 +26,13 @@ partial class CrossMix : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
         ParameterCount = (long)embed * (long)embed + 3 * (long)embed;
     }
 
-    /// <summary>Linear: [B, T, embed] → [B, S, embed]; embed * embed + embed parameters; state-dict key <c>memory_proj</c>.</summary>
+    /// <summary>The hyperparameter <c>embed</c> this model was created with.</summary>
+    public int Embed { get; }
+
+    /// <summary>Linear: [B, S, embed] → [B, S, embed]; embed * embed + embed parameters; state-dict key <c>memory_proj</c>.</summary>
     partial global::TorchSharp.Modules.Linear MemoryProj => _memoryProj;
 
-    /// <summary>LayerNorm: [B, S, embed] → [B, S + T, embed]; 2 * embed parameters; state-dict key <c>mixed</c>.</summary>
+    /// <summary>LayerNorm: [B, T, embed] → [B, S + T, embed]; 2 * embed parameters; state-dict key <c>mixed</c>.</summary>
     partial global::TorchSharp.Modules.LayerNorm Mixed => _mixed;
 
     /// <summary>The number of trainable parameters: embed * embed + 3 * embed.</summary>
@@ -44,23 +46,21 @@ partial class CrossMix : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor memory)
     {
         var xShape = x.shape;
-        if (xShape.Length != 3 || xShape[2] != _embed)
+        if (xShape.Length != 3 || xShape[2] != Embed)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(CrossMix), "x", "[B, T, embed]", xShape);
         var B = xShape[0];
 
         var memoryShape = memory.shape;
-        if (memoryShape.Length != 3 || memoryShape[0] != B || memoryShape[2] != _embed)
+        if (memoryShape.Length != 3 || memoryShape[0] != B || memoryShape[2] != Embed)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(CrossMix), "memory", "[B, S, embed]", memoryShape);
 
         using var scope = global::TorchSharp.torch.NewDisposeScope();
 
-        // MemoryProj: [B, T, embed] → [B, S, embed]
-        var memoryProj = memory;
-        memoryProj = _memoryProj.call(memoryProj);
+        // MemoryProj: [B, S, embed] → [B, S, embed]
+        var memoryProj = _memoryProj.call(memory);
 
-        // Mixed: [B, S, embed] → [B, S + T, embed]
-        var mixed = x;
-        mixed = global::TorchSharp.torch.cat(new[] { mixed, memoryProj }, 1);
+        // Mixed: [B, T, embed] → [B, S + T, embed]
+        var mixed = global::TorchSharp.torch.cat(new[] { x, memoryProj }, 1);
         mixed = _mixed.call(mixed);
 
         return scope.MoveToOuter(mixed);

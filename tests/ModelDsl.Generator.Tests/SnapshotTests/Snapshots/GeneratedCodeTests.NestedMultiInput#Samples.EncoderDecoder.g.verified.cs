@@ -24,7 +24,7 @@ partial class EncoderDecoder : global::TorchSharp.torch.nn.Module<global::TorchS
     /// <summary>Linear: [B, S, 16] → [B, S, 32]; 544 parameters; state-dict key <c>encoder</c>.</summary>
     partial global::TorchSharp.Modules.Linear Encoder => _encoder;
 
-    /// <summary>CrossMix: [B, S, 32] → [B, S + T, 32]; 1,120 parameters; state-dict key <c>cross</c>.</summary>
+    /// <summary>CrossMix: [B, T, 32] → [B, S + T, 32]; 1,120 parameters; state-dict key <c>cross</c>.</summary>
     partial global::Samples.CrossMix Cross => _cross;
 
     /// <summary>The number of trainable parameters, known at compile time.</summary>
@@ -52,9 +52,8 @@ partial class EncoderDecoder : global::TorchSharp.torch.nn.Module<global::TorchS
         var encoder = _encoder.call(source);
         encoder = global::TorchSharp.torch.nn.functional.relu(encoder);
 
-        // Cross: [B, S, 32] → [B, S + T, 32]
-        var cross = target;
-        cross = _cross.call(cross, encoder);
+        // Cross: [B, T, 32] → [B, S + T, 32]
+        var cross = _cross.call(target, encoder);
 
         return scope.MoveToOuter(cross);
     }

@@ -11,8 +11,6 @@ partial class Block : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
     private readonly global::TorchSharp.Modules.LayerNorm _norm;
     private readonly global::TorchSharp.Modules.Linear _up;
     private readonly global::TorchSharp.Modules.Linear _down;
-    private readonly double _dropout;
-    private readonly int _embed;
 
     /// <summary>Creates the layers, checks the hyperparameters, and registers the layers in declaration order.</summary>
     public partial Block(int embed, int hidden, double dropout)
@@ -23,8 +21,9 @@ partial class Block : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
         if (embed <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(Block), $"hyperparameter embed must be positive (embed = {embed})");
 
-        _dropout = dropout;
-        _embed = embed;
+        Embed = embed;
+        Hidden = hidden;
+        Dropout = dropout;
         _norm = global::TorchSharp.torch.nn.LayerNorm(embed);
         register_module("norm", _norm);
         _up = global::TorchSharp.torch.nn.Linear(embed, hidden);
@@ -33,6 +32,15 @@ partial class Block : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
         register_module("down", _down);
         ParameterCount = 2 * (long)embed * (long)hidden + 3 * (long)embed + (long)hidden;
     }
+
+    /// <summary>The hyperparameter <c>embed</c> this model was created with.</summary>
+    public int Embed { get; }
+
+    /// <summary>The hyperparameter <c>hidden</c> this model was created with.</summary>
+    public int Hidden { get; }
+
+    /// <summary>The hyperparameter <c>dropout</c> this model was created with.</summary>
+    public double Dropout { get; }
 
     /// <summary>LayerNorm: [B, T, embed] → [B, T, embed]; 2 * embed parameters; state-dict key <c>norm</c>.</summary>
     partial global::TorchSharp.Modules.LayerNorm Norm => _norm;
@@ -54,7 +62,7 @@ partial class Block : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor x)
     {
         var xShape = x.shape;
-        if (xShape.Length != 3 || xShape[2] != _embed)
+        if (xShape.Length != 3 || xShape[2] != Embed)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(Block), "x", "[B, T, embed]", xShape);
 
         using var scope = global::TorchSharp.torch.NewDisposeScope();
@@ -65,7 +73,7 @@ partial class Block : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
         // Up: [B, T, embed] → [B, T, hidden]
         var up = _up.call(norm);
         up = global::TorchSharp.torch.nn.functional.gelu(up);
-        up = global::TorchSharp.torch.nn.functional.dropout(up, _dropout, training);
+        up = global::TorchSharp.torch.nn.functional.dropout(up, Dropout, training);
 
         // Down: [B, T, hidden] → [B, T, embed]
         var down = _down.call(up);

@@ -10,7 +10,6 @@ partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
 {
     private readonly global::TorchSharp.Modules.ModuleList<global::Samples.Block> _blocks;
     private readonly global::TorchSharp.Modules.LayerNorm _finalNorm;
-    private readonly int _embed;
 
     /// <summary>Creates the layers, checks the hyperparameters, and registers the layers in declaration order.</summary>
     public partial Stack(int embed, int layers)
@@ -21,7 +20,8 @@ partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
         if (embed <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(Stack), $"Block 'Blocks': hyperparameter embed must be positive (embed = {embed})");
 
-        _embed = embed;
+        Embed = embed;
+        Layers = layers;
         _blocks = new global::TorchSharp.Modules.ModuleList<global::Samples.Block>();
         for (var i = 0; i < layers; i++)
         {
@@ -32,6 +32,12 @@ partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
         register_module("final_norm", _finalNorm);
         ParameterCount = 8 * (long)embed * (long)embed * (long)layers + 7 * (long)embed * (long)layers + 2 * (long)embed;
     }
+
+    /// <summary>The hyperparameter <c>embed</c> this model was created with.</summary>
+    public int Embed { get; }
+
+    /// <summary>The hyperparameter <c>layers</c> this model was created with.</summary>
+    public int Layers { get; }
 
     /// <summary>Block × layers: [B, T, embed] → [B, T, embed]; 8 * embed * embed * layers + 7 * embed * layers parameters; state-dict key <c>blocks</c>.</summary>
     public partial global::TorchSharp.Modules.ModuleList<global::Samples.Block> Blocks => _blocks;
@@ -50,7 +56,7 @@ partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor x)
     {
         var xShape = x.shape;
-        if (xShape.Length != 3 || xShape[2] != _embed)
+        if (xShape.Length != 3 || xShape[2] != Embed)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(Stack), "x", "[B, T, embed]", xShape);
 
         using var scope = global::TorchSharp.torch.NewDisposeScope();
