@@ -24,7 +24,7 @@ public sealed class ModelGenerator : IIncrementalGenerator
         var parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 KnownNames.ModelAttribute,
-                static (node, _) => node is ClassDeclarationSyntax,
+                static (node, _) => node is TypeDeclarationSyntax,
                 static (syntax, cancellationToken) => Parse(syntax, cancellationToken))
             .WithTrackingName(TrackingNames.Parse);
 
@@ -111,7 +111,7 @@ public sealed class ModelGenerator : IIncrementalGenerator
             var result = declarationErrors ? new CheckResult(null, EquatableArray<DiagnosticInfo>.Empty) : ModelChecker.Check(parsed.Model);
             var diagnostics = parsed.Diagnostics.Concat(result.Diagnostics).ToEquatableArray();
             var text = result.Plan is null ? PlaceholderEmitter.Emit(parsed.Model) : ModelEmitter.Emit(result.Plan);
-            return new ModelOutput(new GeneratedSource(parsed.Model.HintName, text), diagnostics);
+            return new ModelOutput(text is null ? null : new GeneratedSource(parsed.Model.HintName, text), diagnostics);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

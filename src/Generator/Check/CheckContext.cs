@@ -32,6 +32,9 @@ internal sealed class CheckContext
 
     public List<GuardPlan> Guards { get; } = new();
 
+    /// <summary>Range checks of real hyperparameters such as dropout rates, run by the constructor.</summary>
+    public List<RateGuardPlan> RateGuards { get; } = new();
+
     /// <summary>Whether an error was reported; the plan is then discarded.</summary>
     public bool HasErrors => Diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
 
@@ -146,7 +149,12 @@ internal sealed class CheckContext
         {
             var name = arg.Text.Trim();
             if (Spec.Parameters.Any(p => p.Name == name && (RealTypes.Contains(ShortType(p.Type)) || IsInteger(p.Type))))
+            {
+                var guard = new RateGuardPlan(name, min, max, $"{step.Name} '{member}': {argument}");
+                if (!IsNested && min > double.MinValue && !RateGuards.Any(g => g.Name == name && g.Min == min && g.Max == max))
+                    RateGuards.Add(guard);
                 return new OpArg(argument, null, null) { Hyper = name };
+            }
             var constant = Spec.Constants.FirstOrDefault(c => c.Name == name);
             if (constant?.Value is not null && double.TryParse(constant.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
                 return OpArg.Code(argument, constant.Value);

@@ -54,7 +54,14 @@ internal static class ModelChecker
         if (inputs.Count == 0)
             return null;
 
-        var variables = new HashSet<string>(taps.Variables, StringComparer.Ordinal) { "scope" };
+        // Member locals must not collide with what the generated Forward already declares.
+        var variables = new HashSet<string>(taps.Variables, StringComparer.Ordinal) { "scope", "block", "layerInputs", "lateral" };
+        foreach (var input in inputs)
+        {
+            variables.Add(Naming.CamelCase(input.Name).TrimStart('@') + "Shape");
+            variables.UnionWith(input.Bindings.Where(b => b.Length > 0));
+        }
+
         var current = taps.Find(forward.Inputs[0].Name)!;
         var members = new List<MemberPlan>();
         var parameterCount = Dim.Const(0);
@@ -77,6 +84,8 @@ internal static class ModelChecker
             if (shared is null)
                 return null;
             parameterCount -= shared;
+            // The shared tensor belongs to the member it is tied to; this one counts only its own bias.
+            members[members.IndexOf(member)] = member with { Parameters = member.Parameters - shared };
         }
 
         if (forward.ReturnShape is { } returnDims)
@@ -98,7 +107,7 @@ internal static class ModelChecker
         var column = spec.IsProgressiveColumn ? ColumnLayers(context, spec, members) : null;
         if (spec.IsProgressiveColumn && column is null)
             return null;
-        return new ModelPlan(spec, inputs.ToEquatableArray(), members.ToEquatableArray(), current.Shape, current.Variable, context.Guards.ToEquatableArray(), parameterCount, column);
+        return new ModelPlan(spec, inputs.ToEquatableArray(), members.ToEquatableArray(), current.Shape, current.Variable, context.Guards.ToEquatableArray(), parameterCount, column, context.RateGuards.ToEquatableArray());
     }
 
     // The layers of a progressive column take lateral input; layers whose geometry an adapter cannot copy are refused.

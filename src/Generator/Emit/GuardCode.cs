@@ -26,5 +26,16 @@ internal static class GuardCode
             w.Line($"throw new {CodeNames.ShapeMismatch}(nameof({model}), $\"{message}\");");
     }
 
+    /// <summary>A real hyperparameter out of its range is an argument error of the constructor.</summary>
+    public static void EmitRange(IndentedWriter w, RateGuardPlan rate)
+    {
+        var name = Check.Naming.Escape(rate.Name);
+        var min = rate.Min.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        var max = rate.Max.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        w.Line($"if (!({name} >= {min} && {name} <= {max}))");
+        using (w.Indent())
+            w.Line($"throw new global::System.ArgumentOutOfRangeException(nameof({name}), {name}, \"{Escape(rate.Usage)} must be between {min} and {max}\");");
+    }
+
     private static string Escape(string text) => text.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("{", "{{").Replace("}", "}}");
 }

@@ -12,11 +12,23 @@ internal static class HyperparameterNames
 {
     public static string? Property(ModelSpec spec, string parameter)
     {
+        if (parameter.Length == 0)
+            return null;
         var name = char.ToUpperInvariant(parameter[0]) + parameter.Substring(1);
-        var taken = name == spec.Name || spec.MemberNames.Contains(name) || spec.Parameters.Count(p => char.ToUpperInvariant(p.Name[0]) + p.Name.Substring(1) == name) > 1
+        var taken = name == spec.Name || spec.MemberNames.Contains(name) || spec.Parameters.Count(p => p.Name.Length > 0 && char.ToUpperInvariant(p.Name[0]) + p.Name.Substring(1) == name) > 1
             || name is "ParameterCount" or "Summary" or "Forward" or "LayerCount" or "ForwardColumn" or "CreateLateralAdapters";
         return taken ? null : name;
     }
 
-    public static string Accessor(ModelSpec spec, string parameter) => Property(spec, parameter) ?? "_" + parameter;
+    /// <summary>The property, or a private field whose name no layer field (<c>_hidden</c> for <c>Hidden</c>) takes.</summary>
+    public static string Accessor(ModelSpec spec, string parameter)
+    {
+        if (Property(spec, parameter) is { } property)
+            return property;
+        var layerFields = spec.Members.Select(m => "_" + Check.Naming.CamelCase(m.Name).TrimStart('@'));
+        var field = "_" + parameter;
+        while (layerFields.Contains(field) || spec.MemberNames.Contains(field))
+            field += "Value";
+        return field;
+    }
 }

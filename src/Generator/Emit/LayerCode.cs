@@ -39,5 +39,11 @@ internal static class LayerCode
 
     /// <summary>A one-line description for XML docs and the summary table.</summary>
     public static string Describe(LayerPlan layer)
-        => layer.Kind == "Nested" ? layer.NestedType!.Split('.').Last() + (layer.Repeat is null ? "" : " × " + layer.Repeat) : layer.Kind;
+        => layer.Kind == "Nested" ? layer.NestedType!.Split('.').Last() + (layer.Repeat is null ? "" : " × " + layer.Repeat)
+         : layer.Args.FirstOrDefault(a => a.Name == "tiedTo") is { } tied ? layer.Kind + ", tied to " + Check.Naming.SnakeCase(tied.Literal!)
+         : layer.Kind;
+
+    /// <summary>The member's chain for XML docs: "BatchNorm1d → LeakyReLU → Reshape".</summary>
+    public static string Chain(MemberPlan member)
+        => string.Join(" → ", member.Ops.Select(o => o.Kind is "Layer" or "ScaledLayer" ? Describe(member.Layer!) : o.Kind).Where(k => k != "Input"));
 }

@@ -40,7 +40,7 @@ internal static class ModelEmitter
             foreach (var member in plan.Members)
                 w.Line($"private readonly {FieldType(member)} {member.FieldName};");
             foreach (var field in forwardFields)
-                w.Line($"private readonly {field.Value} {field.Key};");
+                w.Line($"private readonly {spec.Parameters.First(p => p.Name == field.Value).Type} {field.Key};");
             w.Line();
             EmitConstructor(w, plan, forwardFields);
             EmitHyperparameters(w, spec);
@@ -78,7 +78,9 @@ internal static class ModelEmitter
             var ctorGuards = plan.Guards.Where(g => !g.AtForward).ToList();
             foreach (var guard in ctorGuards)
                 GuardCode.Emit(w, spec.Name, guard, Naming.Escape);
-            if (ctorGuards.Count > 0)
+            foreach (var rate in plan.RateGuards)
+                GuardCode.EmitRange(w, rate);
+            if (ctorGuards.Count + plan.RateGuards.Count > 0)
                 w.Line();
             foreach (var parameter in spec.Parameters)
             {
@@ -87,7 +89,7 @@ internal static class ModelEmitter
             }
 
             foreach (var field in forwardFields)
-                w.Line($"{field.Key} = {Naming.Escape(field.Key.Substring(1))};");
+                w.Line($"{field.Key} = {Naming.Escape(field.Value)};");
             foreach (var member in plan.Members)
                 EmitLayerConstruction(w, member);
             foreach (var member in plan.Members)
@@ -139,7 +141,7 @@ internal static class ModelEmitter
 
     private static void EmitProperty(IndentedWriter w, MemberPlan member)
     {
-        w.Line($"/// <summary>{Xml(LayerCode.Describe(member.Layer!))}: {Xml(ShapeText.Format(member.InputShape))} → {Xml(ShapeText.Format(member.OutputShape))}; {Xml(SummaryTable.Count(member.Parameters))} parameters; state-dict key <c>{member.StateKey}</c>.</summary>");
+        w.Line($"/// <summary>{Xml(LayerCode.Chain(member))}: {Xml(ShapeText.Format(member.InputShape))} → {Xml(ShapeText.Format(member.OutputShape))}; {Xml(SummaryTable.Count(member.Parameters))} parameters; state-dict key <c>{member.StateKey}</c>.</summary>");
         w.Line($"{(member.Modifiers.Length > 0 ? member.Modifiers + " " : "")}partial {member.TypeName} {member.Name} => {member.FieldName};");
         w.Line();
     }

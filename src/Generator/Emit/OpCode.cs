@@ -28,11 +28,11 @@ internal static class OpCode
             "LeakyReLU" => $"{f}.leaky_relu({value}, {Arg("slope")})",
             "Softmax" => $"{f}.softmax({value}, {Arg("dim")})",
             "LogSoftmax" => $"{f}.log_softmax({value}, {Arg("dim")})",
-            "Dropout" => $"{f}.dropout({value}, {Arg("p")}, training)",
+            "Dropout" => $"{f}.dropout({value}, {Arg("p")}, this.training)",
             "Flatten" => $"{value}.flatten({Arg("start")})",
             "Reshape" => $"{value}.reshape(-1, {string.Join(", ", op.Args.Select(arg))})",
-            "MaxPool2d" => $"{f}.max_pool2d({value}, {Arg("kernel")}, {Arg("stride")}, {Arg("padding")})",
-            "AvgPool2d" => $"{f}.avg_pool2d({value}, {Arg("kernel")}, {Arg("stride")}, {Arg("padding")})",
+            "MaxPool2d" => $"{f}.max_pool2d({value}, kernel_size: {Arg("kernel")}, stride: {Arg("stride")}{(Arg("padding") == "0" ? "" : ", padding: " + Arg("padding"))})",
+            "AvgPool2d" => $"{f}.avg_pool2d({value}, kernel_size: {Arg("kernel")}, stride: {Arg("stride")}{(Arg("padding") == "0" ? "" : ", padding: " + Arg("padding"))})",
             _ => throw new InvalidOperationException("Unknown operation " + op.Kind),
         };
     }

@@ -10,7 +10,7 @@ namespace ModelDsl.Generator.Emit;
 /// prologue; hyperparameters are the model's properties (<c>Embed</c>), or private fields where a property
 /// name is taken, recorded here so only the fields actually read are declared.
 /// </summary>
-internal sealed class SymbolMap(ModelSpec spec, SortedDictionary<string, string> fields)
+internal sealed class SymbolMap(ModelSpec spec, SortedDictionary<string, string> fields) // field → hyperparameter
 {
     private readonly HashSet<string> _bound = new(StringComparer.Ordinal);
 
@@ -26,7 +26,7 @@ internal sealed class SymbolMap(ModelSpec spec, SortedDictionary<string, string>
     {
         var accessor = HyperparameterNames.Accessor(spec, name);
         if (accessor.StartsWith("_", StringComparison.Ordinal))
-            fields[accessor] = spec.Parameters.FirstOrDefault(p => p.Name == name)?.Type ?? "long";
+            fields[accessor] = name;
         return accessor;
     }
 }

@@ -11,7 +11,11 @@ internal sealed record ModelPlan(
     string OutputVariable,
     EquatableArray<GuardPlan> Guards,
     Dim ParameterCount,
-    EquatableArray<ColumnLayerPlan>? Column);
+    EquatableArray<ColumnLayerPlan>? Column,
+    EquatableArray<RateGuardPlan> RateGuards);
+
+/// <summary>A real hyperparameter that must lie in [Min, Max], such as a dropout rate.</summary>
+internal sealed record RateGuardPlan(string Name, double Min, double Max, string Usage);
 
 /// <summary>
 /// A layer of a progressive column (a Linear or Conv2d member) and the geometry its lateral adapter copies:

@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace ModelDsl.Generator.Model;
 
 /// <summary>What the parser read from one <c>[Model]</c> class: plain, equatable data only.</summary>
@@ -12,10 +14,13 @@ internal sealed record ModelSpec(
     ForwardSpec? Forward,
     bool IsProgressiveColumn,
     EquatableArray<string> MemberNames,
+    string TypeParameters,
+    string Keyword,
+    EquatableArray<string> ContainingTypes,
     LocationInfo? Location)
 {
     /// <summary>The generated file's hint name, e.g. <c>Samples.Mlp.g.cs</c>.</summary>
-    public string HintName => (Namespace.Length == 0 ? Name : Namespace + "." + Name) + ".g.cs";
+    public string HintName => string.Join(".", new[] { Namespace }.Where(n => n.Length > 0).Concat(ContainingTypes.Select(t => t.Split(' ').Last().Split('<')[0])).Append(Name)) + ".g.cs";
 
     /// <summary>Whether the user declared a <c>partial</c> constructor carrying the hyperparameters.</summary>
     public bool HasPartialConstructor => ConstructorModifiers is not null;
@@ -24,10 +29,11 @@ internal sealed record ModelSpec(
 /// <summary>A constructor parameter (hyperparameter) or a constant of the model class.</summary>
 internal sealed record HyperParameterSpec(string Name, string Type, string? Value);
 
-/// <summary>A partial property decorated with layer and step attributes.</summary>
+/// <summary>A partial property decorated with layer and step attributes; <c>Setter</c> is a (rejected) setter's declaration, else "".</summary>
 internal sealed record MemberSpec(
     string Name,
     string Modifiers,
+    string Setter,
     string TypeName,
     string TypeMetadataName,
     EquatableArray<StepSpec> Steps,

@@ -22,9 +22,16 @@ internal static class ModelParser
     public static ParseResult Parse(INamedTypeSymbol type, SyntaxNode node, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
-        var identifier = node is ClassDeclarationSyntax cls ? LocationInfo.From(cls.Identifier.GetLocation()) : LocationInfo.From(node);
+        var declaration = node as TypeDeclarationSyntax;
+        var identifier = declaration is not null ? LocationInfo.From(declaration.Identifier.GetLocation()) : LocationInfo.From(node);
 
-        if (node is ClassDeclarationSyntax declaration && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+        // [Model] on several partial declarations of one class: the first one in source order speaks for all.
+        if (declaration is null || declaration is InterfaceDeclarationSyntax || !IsFirstModelDeclaration(type, declaration))
+            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        if (declaration is not ClassDeclarationSyntax)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, identifier, type.Name, "a model must be a class (not a record or struct)"));
+
+        if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClassNotPartial, identifier, type.Name));
             return new ParseResult(null, diagnostics.ToEquatableArray());
@@ -36,12 +43,15 @@ internal static class ModelParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, identifier, type.Name, "a model cannot be generic; use constructor parameters for its hyperparameters"));
         if (type.IsStatic || type.IsAbstract)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, identifier, type.Name, "a model must be a concrete, non-static class"));
-        if (type.BaseType is { SpecialType: not SpecialType.System_Object } baseType)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, identifier, type.Name, $"do not declare a base class ('{baseType.Name}'); the generator derives the model from TorchSharp's Module"));
-        if (diagnostics.Count > 0)
+        var hasBaseClass = type.TypeKind == TypeKind.Class && declaration is ClassDeclarationSyntax && type.BaseType is { SpecialType: not SpecialType.System_Object };
+        if (hasBaseClass)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, identifier, type.Name, $"do not declare a base class ('{type.BaseType!.Name}'); the generator derives the model from TorchSharp's Module"));
+        // Placeholders cannot be written for a static class or one with its own base class.
+        if (type.IsStatic || hasBaseClass)
             return new ParseResult(null, diagnostics.ToEquatableArray());
 
         var model = ReadModel(type, diagnostics, depth: 0, cancellationToken);
+        DeclarationRules.Check(type, model, diagnostics);
         // A model with declaration errors is still returned: the emitter writes placeholder members for it so the
         // build reports only ModelDsl's diagnostics, not a cascade of missing partial implementations.
         return new ParseResult(model, diagnostics.ToEquatableArray());
@@ -69,6 +79,9 @@ internal static class ModelParser
         }
 
         var forward = ReadForward(type, diagnostics);
+        var containing = new List<string>();
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+            containing.Insert(0, DeclarationHeader(outer));
         return new ModelSpec(
             ns,
             type.Name,
@@ -80,6 +93,9 @@ internal static class ModelParser
             forward,
             type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.ProgressiveColumnAttribute),
             type.GetMembers().Where(m => !m.IsImplicitlyDeclared).Select(m => m.Name).Distinct().OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray(),
+            type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(t => t.Name)) + ">",
+            type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>().Select(Keyword).FirstOrDefault() ?? "class",
+            containing.ToEquatableArray(),
             LocationInfo.From(type.Locations.FirstOrDefault() ?? Location.None));
     }
 
@@ -149,8 +165,7 @@ internal static class ModelParser
         }
 
         var syntax = property.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<PropertyDeclarationSyntax>().FirstOrDefault();
-        var isPartialDefinition = syntax is not null && syntax.Modifiers.Any(SyntaxKind.PartialKeyword)
-            && syntax.AccessorList is { } accessors && accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null);
+        var isPartialDefinition = syntax is not null && syntax.Modifiers.Any(SyntaxKind.PartialKeyword) && DeclarationRules.HasPlainGetter(syntax);
         if (!isPartialDefinition || syntax is null)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedMember, location, member.Name, "layers must be declared as 'partial T Name { get; }' without a body"));
@@ -160,7 +175,8 @@ internal static class ModelParser
         if (property.SetMethod is not null || property.IsStatic)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedMember, location, member.Name, "a layer property must be an instance property with only 'get'"));
-            return null;
+            if (property.IsStatic)
+                return null;
         }
 
         var type = property.Type as INamedTypeSymbol;
@@ -173,6 +189,7 @@ internal static class ModelParser
         return new MemberSpec(
             property.Name,
             ModifiersWithoutPartial(syntax.Modifiers),
+            property.SetMethod is null ? "" : ModifiersWithoutPartial(syntax.AccessorList!.Accessors.First(a => a.IsKind(SyntaxKind.SetAccessorDeclaration) || a.IsKind(SyntaxKind.InitAccessorDeclaration)).Modifiers) + (property.SetMethod.IsInitOnly ? " init" : " set"),
             property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             metadataName,
             steps.ToEquatableArray(),
@@ -196,6 +213,14 @@ internal static class ModelParser
         if (syntax is null)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingForward, identifier, type.Name));
+            return null;
+        }
+
+        // Roslyn overflows its stack compiling an implementation of a partial method whose parameter attributes
+        // name the method itself; refuse the declaration instead of implementing it.
+        if (syntax.ParameterList.DescendantNodes().OfType<IdentifierNameSyntax>().Any(i => i.Identifier.Text == "Forward"))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, location, type.Name, "its parameter attributes may not refer to Forward itself"));
             return null;
         }
 
@@ -257,6 +282,29 @@ internal static class ModelParser
             .Where(m => !m.IsImplicitlyDeclared && m.Locations.Any(l => l.IsInSource))
             .OrderBy(m => m.Locations[0].SourceTree?.FilePath, System.StringComparer.Ordinal)
             .ThenBy(m => m.Locations[0].SourceSpan.Start);
+
+    private static bool IsFirstModelDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration)
+    {
+        var first = type.GetAttributes()
+            .Where(a => a.AttributeClass?.ToDisplayString() == KnownNames.ModelAttribute && a.ApplicationSyntaxReference is not null)
+            .Select(a => a.ApplicationSyntaxReference!)
+            .OrderBy(r => r.SyntaxTree.FilePath, System.StringComparer.Ordinal)
+            .ThenBy(r => r.Span.Start)
+            .FirstOrDefault();
+        return first is null || (first.SyntaxTree == declaration.SyntaxTree && declaration.AttributeLists.Any(l => l.Span.Contains(first.Span)));
+    }
+
+    private static string Keyword(TypeDeclarationSyntax syntax)
+        => syntax is RecordDeclarationSyntax record ? "record " + (record.ClassOrStructKeyword.Text is { Length: > 0 } k ? k : "class") : syntax.Keyword.Text;
+
+    // "partial class Outer<T>" for a containing type, or "" when it is not partial (no placeholder can be written).
+    private static string DeclarationHeader(INamedTypeSymbol type)
+    {
+        var syntax = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>().FirstOrDefault();
+        if (syntax is null || !syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
+            return "";
+        return $"partial {Keyword(syntax)} {syntax.Identifier.Text}{syntax.TypeParameterList}";
+    }
 
     private static string ModifiersWithoutPartial(SyntaxTokenList modifiers)
         => string.Join(" ", modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.Text));

@@ -55,8 +55,10 @@ internal static class ConvolutionRules
         }
 
         var height = transposed ? TransposedSize(input.Shape[2], kernel, stride, padding, outputPadding) : Size(context, input, kind, input.Shape[2], kernel, stride.Value, padding, "height");
+        if (height is null)
+            return null;
         var width = transposed ? TransposedSize(input.Shape[3], kernel, stride, padding, outputPadding) : Size(context, input, kind, input.Shape[3], kernel, stride.Value, padding, "width");
-        if (height is null || width is null)
+        if (width is null)
             return null;
         if (transposed && (!PositiveSize(context, input, kind, height, "height") || !PositiveSize(context, input, kind, width, "width")))
             return null;
@@ -133,8 +135,10 @@ internal static class ConvolutionRules
         }
 
         var height = Size(context, input, kind, input.Shape[2], kernel, stride.Value, padding, "height");
+        if (height is null)
+            return null;
         var width = Size(context, input, kind, input.Shape[3], kernel, stride.Value, padding, "width");
-        if (height is null || width is null)
+        if (width is null)
             return null;
         var output = ShapeText.Shape(input.Shape[0], input.Shape[1], height, width);
         return StepResult.Operation(output, kind, OpArg.Of("kernel", kernel), OpArg.Of("stride", stride), OpArg.Of("padding", padding));
@@ -157,14 +161,14 @@ internal static class ConvolutionRules
         if (span.IsConstant && span.Value < 0 || result.IsConstant && result.Value <= 0)
         {
             context.Report(DiagnosticDescriptors.InvalidSpatialSize, input.Location, kind, input.MemberName, ShapeText.Format(input.Shape),
-                $"{axis} ({size} + 2·{padding} − {kernel}) / {stride} + 1 = {result} is not positive");
+                $"{axis} ({size} + 2*{padding} - {kernel}) / {stride} + 1 = {result} is not positive");
             return null;
         }
 
         if (span.IsConstant && padding.IsConstant && span.Value % stride > padding.Value)
         {
             context.Report(DiagnosticDescriptors.InvalidSpatialSize, input.Location, kind, input.MemberName, ShapeText.Format(input.Shape),
-                $"{axis} ({size} + 2·{padding} − {kernel}) / {stride} is fractional and would drop {span.Value % stride - padding.Value} input row(s)");
+                $"{axis} ({size} + 2*{padding} - {kernel}) / {stride} is fractional and would drop {span.Value % stride - padding.Value} input row(s)");
             return null;
         }
 

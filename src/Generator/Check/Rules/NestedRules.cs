@@ -66,7 +66,10 @@ internal static class NestedRules
         if (plan is null)
         {
             var first = nestedContext.Diagnostics.FirstOrDefault();
-            var detail = first is null ? "it does not check" : string.Format(System.Globalization.CultureInfo.InvariantCulture, first.Descriptor.MessageFormat.ToString(), first.Arguments.Cast<object>().ToArray());
+            // The nested model's own mismatch message already says what does not fit; other errors are quoted whole.
+            var detail = first is null ? "it does not check"
+                : first.Descriptor == DiagnosticDescriptors.NestedModelMismatch ? first.Arguments[2]
+                : string.Format(System.Globalization.CultureInfo.InvariantCulture, first.Descriptor.MessageFormat.ToString(), first.Arguments.Cast<object>().ToArray());
             context.Report(DiagnosticDescriptors.NestedModelMismatch, input.Location, member.Name, nested.Name, detail);
             return null;
         }

@@ -27,16 +27,16 @@ partial class Cnn : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         register_module("fc2", _fc2);
     }
 
-    /// <summary>Conv2d: [B, 1, 28, 28] → [B, 32, 14, 14]; 320 parameters; state-dict key <c>conv1</c>.</summary>
+    /// <summary>Conv2d → ReLU → MaxPool2d: [B, 1, 28, 28] → [B, 32, 14, 14]; 320 parameters; state-dict key <c>conv1</c>.</summary>
     partial global::TorchSharp.Modules.Conv2d Conv1 => _conv1;
 
-    /// <summary>Conv2d: [B, 32, 14, 14] → [B, 64, 7, 7]; 18,496 parameters; state-dict key <c>conv2</c>.</summary>
+    /// <summary>Conv2d → ReLU → MaxPool2d: [B, 32, 14, 14] → [B, 64, 7, 7]; 18,496 parameters; state-dict key <c>conv2</c>.</summary>
     partial global::TorchSharp.Modules.Conv2d Conv2 => _conv2;
 
-    /// <summary>Linear: [B, 64, 7, 7] → [B, 128]; 401,536 parameters; state-dict key <c>fc1</c>.</summary>
+    /// <summary>Flatten → Linear → ReLU → Dropout: [B, 64, 7, 7] → [B, 128]; 401,536 parameters; state-dict key <c>fc1</c>.</summary>
     partial global::TorchSharp.Modules.Linear Fc1 => _fc1;
 
-    /// <summary>Linear: [B, 128] → [B, 10]; 1,290 parameters; state-dict key <c>fc2</c>.</summary>
+    /// <summary>Linear → LogSoftmax: [B, 128] → [B, 10]; 1,290 parameters; state-dict key <c>fc2</c>.</summary>
     partial global::TorchSharp.Modules.Linear Fc2 => _fc2;
 
     /// <summary>The number of trainable parameters, known at compile time.</summary>
@@ -58,18 +58,18 @@ partial class Cnn : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         // Conv1: [B, 1, 28, 28] → [B, 32, 14, 14]
         var conv1 = _conv1.call(x);
         conv1 = global::TorchSharp.torch.nn.functional.relu(conv1);
-        conv1 = global::TorchSharp.torch.nn.functional.max_pool2d(conv1, 2, 2, 0);
+        conv1 = global::TorchSharp.torch.nn.functional.max_pool2d(conv1, kernel_size: 2, stride: 2);
 
         // Conv2: [B, 32, 14, 14] → [B, 64, 7, 7]
         var conv2 = _conv2.call(conv1);
         conv2 = global::TorchSharp.torch.nn.functional.relu(conv2);
-        conv2 = global::TorchSharp.torch.nn.functional.max_pool2d(conv2, 2, 2, 0);
+        conv2 = global::TorchSharp.torch.nn.functional.max_pool2d(conv2, kernel_size: 2, stride: 2);
 
         // Fc1: [B, 64, 7, 7] → [B, 128]
         var fc1 = conv2.flatten(1);
         fc1 = _fc1.call(fc1);
         fc1 = global::TorchSharp.torch.nn.functional.relu(fc1);
-        fc1 = global::TorchSharp.torch.nn.functional.dropout(fc1, 0.5, training);
+        fc1 = global::TorchSharp.torch.nn.functional.dropout(fc1, 0.5, this.training);
 
         // Fc2: [B, 128] → [B, 10]
         var fc2 = _fc2.call(fc1);

@@ -21,10 +21,10 @@ partial class Critic : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
         register_module("logit", _logit);
     }
 
-    /// <summary>Conv2d: [B, 1, 28, 28] → [B, 64, 14, 14]; 1,664 parameters; state-dict key <c>conv1</c>.</summary>
+    /// <summary>Conv2d → LeakyReLU → Dropout: [B, 1, 28, 28] → [B, 64, 14, 14]; 1,664 parameters; state-dict key <c>conv1</c>.</summary>
     partial global::TorchSharp.Modules.Conv2d Conv1 => _conv1;
 
-    /// <summary>Linear: [B, 64, 14, 14] → [B, 1]; 12,545 parameters; state-dict key <c>logit</c>.</summary>
+    /// <summary>Flatten → Linear: [B, 64, 14, 14] → [B, 1]; 12,545 parameters; state-dict key <c>logit</c>.</summary>
     partial global::TorchSharp.Modules.Linear Logit => _logit;
 
     /// <summary>The number of trainable parameters, known at compile time.</summary>
@@ -46,7 +46,7 @@ partial class Critic : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
         // Conv1: [B, 1, 28, 28] → [B, 64, 14, 14]
         var conv1 = _conv1.call(image);
         conv1 = global::TorchSharp.torch.nn.functional.leaky_relu(conv1, 0.2);
-        conv1 = global::TorchSharp.torch.nn.functional.dropout(conv1, 0.3, training);
+        conv1 = global::TorchSharp.torch.nn.functional.dropout(conv1, 0.3, this.training);
 
         // Logit: [B, 64, 14, 14] → [B, 1]
         var logit = conv1.flatten(1);

@@ -39,22 +39,22 @@ partial class DcganGenerator : global::TorchSharp.torch.nn.Module<global::TorchS
     /// <summary>Linear: [B, 100] → [B, 12544]; 1,254,400 parameters; state-dict key <c>project</c>.</summary>
     partial global::TorchSharp.Modules.Linear Project => _project;
 
-    /// <summary>BatchNorm1d: [B, 12544] → [B, 256, 7, 7]; 25,088 parameters; state-dict key <c>norm0</c>.</summary>
+    /// <summary>BatchNorm1d → LeakyReLU → Reshape: [B, 12544] → [B, 256, 7, 7]; 25,088 parameters; state-dict key <c>norm0</c>.</summary>
     partial global::TorchSharp.Modules.BatchNorm1d Norm0 => _norm0;
 
     /// <summary>ConvTranspose2d: [B, 256, 7, 7] → [B, 128, 7, 7]; 819,200 parameters; state-dict key <c>up1</c>.</summary>
     partial global::TorchSharp.Modules.ConvTranspose2d Up1 => _up1;
 
-    /// <summary>BatchNorm2d: [B, 128, 7, 7] → [B, 128, 7, 7]; 256 parameters; state-dict key <c>norm1</c>.</summary>
+    /// <summary>BatchNorm2d → LeakyReLU: [B, 128, 7, 7] → [B, 128, 7, 7]; 256 parameters; state-dict key <c>norm1</c>.</summary>
     partial global::TorchSharp.Modules.BatchNorm2d Norm1 => _norm1;
 
     /// <summary>ConvTranspose2d: [B, 128, 7, 7] → [B, 64, 14, 14]; 204,800 parameters; state-dict key <c>up2</c>.</summary>
     partial global::TorchSharp.Modules.ConvTranspose2d Up2 => _up2;
 
-    /// <summary>BatchNorm2d: [B, 64, 14, 14] → [B, 64, 14, 14]; 128 parameters; state-dict key <c>norm2</c>.</summary>
+    /// <summary>BatchNorm2d → LeakyReLU: [B, 64, 14, 14] → [B, 64, 14, 14]; 128 parameters; state-dict key <c>norm2</c>.</summary>
     partial global::TorchSharp.Modules.BatchNorm2d Norm2 => _norm2;
 
-    /// <summary>ConvTranspose2d: [B, 64, 14, 14] → [B, 1, 28, 28]; 1,600 parameters; state-dict key <c>up3</c>.</summary>
+    /// <summary>ConvTranspose2d → Tanh: [B, 64, 14, 14] → [B, 1, 28, 28]; 1,600 parameters; state-dict key <c>up3</c>.</summary>
     partial global::TorchSharp.Modules.ConvTranspose2d Up3 => _up3;
 
     /// <summary>The number of trainable parameters, known at compile time.</summary>

@@ -23,6 +23,8 @@ partial class ConvNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
             throw new global::ModelDsl.ShapeMismatchException(nameof(ConvNet), $"hyperparameter hidden must be positive (hidden = {hidden})");
         if (classes <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(ConvNet), $"hyperparameter classes must be positive (classes = {classes})");
+        if (!(dropout >= 0 && dropout <= 1))
+            throw new global::System.ArgumentOutOfRangeException(nameof(dropout), dropout, "Dropout 'Hidden': p must be between 0 and 1");
 
         Channels = channels;
         Classes = classes;
@@ -47,13 +49,13 @@ partial class ConvNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     /// <summary>The hyperparameter <c>dropout</c> this model was created with.</summary>
     public double Dropout { get; }
 
-    /// <summary>Conv2d: [B, 3, 32, 32] → [B, channels, 16, 16]; 28 * channels parameters; state-dict key <c>features1</c>.</summary>
+    /// <summary>Conv2d → ReLU → MaxPool2d: [B, 3, 32, 32] → [B, channels, 16, 16]; 28 * channels parameters; state-dict key <c>features1</c>.</summary>
     partial global::TorchSharp.Modules.Conv2d Features1 => _features1;
 
-    /// <summary>Conv2d: [B, channels, 16, 16] → [B, 2 * channels, 8, 8]; 18 * channels * channels + 2 * channels parameters; state-dict key <c>features2</c>.</summary>
+    /// <summary>Conv2d → ReLU → MaxPool2d: [B, channels, 16, 16] → [B, 2 * channels, 8, 8]; 18 * channels * channels + 2 * channels parameters; state-dict key <c>features2</c>.</summary>
     partial global::TorchSharp.Modules.Conv2d Features2 => _features2;
 
-    /// <summary>Linear: [B, 2 * channels, 8, 8] → [B, hidden]; 128 * channels * hidden + hidden parameters; state-dict key <c>hidden</c>.</summary>
+    /// <summary>Flatten → Linear → ReLU → Dropout: [B, 2 * channels, 8, 8] → [B, hidden]; 128 * channels * hidden + hidden parameters; state-dict key <c>hidden</c>.</summary>
     partial global::TorchSharp.Modules.Linear Hidden => _hidden;
 
     /// <summary>Linear: [B, hidden] → [B, classes]; classes * hidden + classes parameters; state-dict key <c>logits</c>.</summary>
@@ -78,18 +80,18 @@ partial class ConvNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
         // Features1: [B, 3, 32, 32] → [B, channels, 16, 16]
         var features1 = _features1.call(x);
         features1 = global::TorchSharp.torch.nn.functional.relu(features1);
-        features1 = global::TorchSharp.torch.nn.functional.max_pool2d(features1, 2, 2, 0);
+        features1 = global::TorchSharp.torch.nn.functional.max_pool2d(features1, kernel_size: 2, stride: 2);
 
         // Features2: [B, channels, 16, 16] → [B, 2 * channels, 8, 8]
         var features2 = _features2.call(features1);
         features2 = global::TorchSharp.torch.nn.functional.relu(features2);
-        features2 = global::TorchSharp.torch.nn.functional.max_pool2d(features2, 2, 2, 0);
+        features2 = global::TorchSharp.torch.nn.functional.max_pool2d(features2, kernel_size: 2, stride: 2);
 
         // Hidden: [B, 2 * channels, 8, 8] → [B, hidden]
         var hidden = features2.flatten(1);
         hidden = _hidden.call(hidden);
         hidden = global::TorchSharp.torch.nn.functional.relu(hidden);
-        hidden = global::TorchSharp.torch.nn.functional.dropout(hidden, Dropout, training);
+        hidden = global::TorchSharp.torch.nn.functional.dropout(hidden, Dropout, this.training);
 
         // Logits: [B, hidden] → [B, classes]
         var logits = _logits.call(hidden);

@@ -21,7 +21,7 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         register_module("output", _output);
     }
 
-    /// <summary>Linear: [B, 1, 28, 28] → [B, 256]; 200,960 parameters; state-dict key <c>hidden</c>.</summary>
+    /// <summary>Flatten → Linear → ReLU: [B, 1, 28, 28] → [B, 256]; 200,960 parameters; state-dict key <c>hidden</c>.</summary>
     partial global::TorchSharp.Modules.Linear Hidden => _hidden;
 
     /// <summary>Linear: [B, 256] → [B, 10]; 2,570 parameters; state-dict key <c>output</c>.</summary>

@@ -24,13 +24,13 @@ partial class TwoTower : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
         register_module("head", _head);
     }
 
-    /// <summary>Linear: [B, 1, 28, 28] → [B, 64]; 50,240 parameters; state-dict key <c>image_branch</c>.</summary>
+    /// <summary>Flatten → Linear → ReLU: [B, 1, 28, 28] → [B, 64]; 50,240 parameters; state-dict key <c>image_branch</c>.</summary>
     partial global::TorchSharp.Modules.Linear ImageBranch => _imageBranch;
 
-    /// <summary>Linear: [B, 8] → [B, 16]; 144 parameters; state-dict key <c>meta_branch</c>.</summary>
+    /// <summary>Linear → Tanh: [B, 8] → [B, 16]; 144 parameters; state-dict key <c>meta_branch</c>.</summary>
     partial global::TorchSharp.Modules.Linear MetaBranch => _metaBranch;
 
-    /// <summary>Linear: [B, 16] → [B, 10]; 810 parameters; state-dict key <c>head</c>.</summary>
+    /// <summary>Concat → Linear: [B, 16] → [B, 10]; 810 parameters; state-dict key <c>head</c>.</summary>
     partial global::TorchSharp.Modules.Linear Head => _head;
 
     /// <summary>The number of trainable parameters, known at compile time.</summary>

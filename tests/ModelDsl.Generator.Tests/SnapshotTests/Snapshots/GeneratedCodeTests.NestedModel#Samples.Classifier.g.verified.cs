@@ -24,7 +24,7 @@ partial class Classifier : global::TorchSharp.torch.nn.Module<global::TorchSharp
     /// <summary>Features: [B, 1, 28, 28] → [B, 128]; 100,480 parameters; state-dict key <c>backbone</c>.</summary>
     public partial global::Samples.Features Backbone => _backbone;
 
-    /// <summary>Linear: [B, 128] → [B, 10]; 1,290 parameters; state-dict key <c>head</c>.</summary>
+    /// <summary>Linear → LogSoftmax: [B, 128] → [B, 10]; 1,290 parameters; state-dict key <c>head</c>.</summary>
     partial global::TorchSharp.Modules.Linear Head => _head;
 
     /// <summary>The number of trainable parameters, known at compile time.</summary>

@@ -22,7 +22,7 @@ partial class Features : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
         ParameterCount = 785 * (long)hidden;
     }
 
-    /// <summary>Linear: [B, 1, 28, 28] → [B, hidden]; 785 * hidden parameters; state-dict key <c>hidden</c>.</summary>
+    /// <summary>Flatten → Linear → ReLU: [B, 1, 28, 28] → [B, hidden]; 785 * hidden parameters; state-dict key <c>hidden</c>.</summary>
     partial global::TorchSharp.Modules.Linear Hidden => _hidden;
 
     /// <summary>The number of trainable parameters: 785 * hidden.</summary>

@@ -32,7 +32,7 @@ partial class CrossMix : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     /// <summary>Linear: [B, S, embed] → [B, S, embed]; embed * embed + embed parameters; state-dict key <c>memory_proj</c>.</summary>
     partial global::TorchSharp.Modules.Linear MemoryProj => _memoryProj;
 
-    /// <summary>LayerNorm: [B, T, embed] → [B, S + T, embed]; 2 * embed parameters; state-dict key <c>mixed</c>.</summary>
+    /// <summary>Concat → LayerNorm: [B, T, embed] → [B, S + T, embed]; 2 * embed parameters; state-dict key <c>mixed</c>.</summary>
     partial global::TorchSharp.Modules.LayerNorm Mixed => _mixed;
 
     /// <summary>The number of trainable parameters: embed * embed + 3 * embed.</summary>

@@ -21,7 +21,7 @@ partial class EncoderDecoder : global::TorchSharp.torch.nn.Module<global::TorchS
         register_module("cross", _cross);
     }
 
-    /// <summary>Linear: [B, S, 16] → [B, S, 32]; 544 parameters; state-dict key <c>encoder</c>.</summary>
+    /// <summary>Linear → ReLU: [B, S, 16] → [B, S, 32]; 544 parameters; state-dict key <c>encoder</c>.</summary>
     partial global::TorchSharp.Modules.Linear Encoder => _encoder;
 
     /// <summary>CrossMix: [B, T, 32] → [B, S + T, 32]; 1,120 parameters; state-dict key <c>cross</c>.</summary>

@@ -20,6 +20,8 @@ partial class Block : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
             throw new global::ModelDsl.ShapeMismatchException(nameof(Block), $"hyperparameter hidden must be positive (hidden = {hidden})");
         if (embed <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(Block), $"hyperparameter embed must be positive (embed = {embed})");
+        if (!(dropout >= 0 && dropout <= 1))
+            throw new global::System.ArgumentOutOfRangeException(nameof(dropout), dropout, "Dropout 'Up': p must be between 0 and 1");
 
         Embed = embed;
         Hidden = hidden;
@@ -45,10 +47,10 @@ partial class Block : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
     /// <summary>LayerNorm: [B, T, embed] → [B, T, embed]; 2 * embed parameters; state-dict key <c>norm</c>.</summary>
     partial global::TorchSharp.Modules.LayerNorm Norm => _norm;
 
-    /// <summary>Linear: [B, T, embed] → [B, T, hidden]; embed * hidden + hidden parameters; state-dict key <c>up</c>.</summary>
+    /// <summary>Linear → GELU → Dropout: [B, T, embed] → [B, T, hidden]; embed * hidden + hidden parameters; state-dict key <c>up</c>.</summary>
     partial global::TorchSharp.Modules.Linear Up => _up;
 
-    /// <summary>Linear: [B, T, hidden] → [B, T, embed]; embed * hidden + embed parameters; state-dict key <c>down</c>.</summary>
+    /// <summary>Linear → Residual: [B, T, hidden] → [B, T, embed]; embed * hidden + embed parameters; state-dict key <c>down</c>.</summary>
     partial global::TorchSharp.Modules.Linear Down => _down;
 
     /// <summary>The number of trainable parameters: 2 * embed * hidden + 3 * embed + hidden.</summary>
@@ -73,7 +75,7 @@ partial class Block : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
         // Up: [B, T, embed] → [B, T, hidden]
         var up = _up.call(norm);
         up = global::TorchSharp.torch.nn.functional.gelu(up);
-        up = global::TorchSharp.torch.nn.functional.dropout(up, Dropout, training);
+        up = global::TorchSharp.torch.nn.functional.dropout(up, Dropout, this.training);
 
         // Down: [B, T, hidden] → [B, T, embed]
         var down = _down.call(up);

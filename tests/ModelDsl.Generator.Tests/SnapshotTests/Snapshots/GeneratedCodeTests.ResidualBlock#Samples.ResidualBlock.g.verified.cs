@@ -30,13 +30,13 @@ partial class ResidualBlock : global::TorchSharp.torch.nn.Module<global::TorchSh
     /// <summary>Conv2d: [B, 16, H, W] → [B, 16, H, W]; 2,304 parameters; state-dict key <c>conv1</c>.</summary>
     partial global::TorchSharp.Modules.Conv2d Conv1 => _conv1;
 
-    /// <summary>BatchNorm2d: [B, 16, H, W] → [B, 16, H, W]; 32 parameters; state-dict key <c>bn1</c>.</summary>
+    /// <summary>BatchNorm2d → ReLU: [B, 16, H, W] → [B, 16, H, W]; 32 parameters; state-dict key <c>bn1</c>.</summary>
     partial global::TorchSharp.Modules.BatchNorm2d Bn1 => _bn1;
 
     /// <summary>Conv2d: [B, 16, H, W] → [B, 16, H, W]; 2,304 parameters; state-dict key <c>conv2</c>.</summary>
     partial global::TorchSharp.Modules.Conv2d Conv2 => _conv2;
 
-    /// <summary>BatchNorm2d: [B, 16, H, W] → [B, 16, H, W]; 32 parameters; state-dict key <c>bn2</c>.</summary>
+    /// <summary>BatchNorm2d → Residual → ReLU: [B, 16, H, W] → [B, 16, H, W]; 32 parameters; state-dict key <c>bn2</c>.</summary>
     partial global::TorchSharp.Modules.BatchNorm2d Bn2 => _bn2;
 
     /// <summary>The number of trainable parameters, known at compile time.</summary>

@@ -38,7 +38,7 @@ partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     /// <summary>Embedding: [B, T] → [B, T, 128]; 8,320 parameters; state-dict key <c>wte</c>.</summary>
     public partial global::TorchSharp.Modules.Embedding Wte => _wte;
 
-    /// <summary>Embedding: [B, T, 128] → [B, T, 128]; 8,192 parameters; state-dict key <c>wpe</c>.</summary>
+    /// <summary>PositionalEmbedding → Dropout: [B, T, 128] → [B, T, 128]; 8,192 parameters; state-dict key <c>wpe</c>.</summary>
     partial global::TorchSharp.Modules.Embedding Wpe => _wpe;
 
     /// <summary>GptBlock × 4: [B, T, 128] → [B, T, 128]; 793,088 parameters; state-dict key <c>blocks</c>.</summary>
@@ -47,7 +47,7 @@ partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     /// <summary>LayerNorm: [B, T, 128] → [B, T, 128]; 256 parameters; state-dict key <c>ln_f</c>.</summary>
     partial global::TorchSharp.Modules.LayerNorm LnF => _lnF;
 
-    /// <summary>Linear: [B, T, 128] → [B, T, 65]; 8,320 parameters; state-dict key <c>lm_head</c>.</summary>
+    /// <summary>Linear, tied to wte: [B, T, 128] → [B, T, 65]; 0 parameters; state-dict key <c>lm_head</c>.</summary>
     public partial global::TorchSharp.Modules.Linear LmHead => _lmHead;
 
     /// <summary>The number of trainable parameters, known at compile time.</summary>
@@ -75,7 +75,7 @@ partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
 
         // Wpe: [B, T, 128] → [B, T, 128]
         var wpe = wte + _wpe.call(global::TorchSharp.torch.arange(wte.shape[1], device: wte.device));
-        wpe = global::TorchSharp.torch.nn.functional.dropout(wpe, 0.1, training);
+        wpe = global::TorchSharp.torch.nn.functional.dropout(wpe, 0.1, this.training);
 
         // Blocks: [B, T, 128] → [B, T, 128]
         var blocks = wpe;
@@ -97,16 +97,16 @@ partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     public static string Summary() =>
         """
         TinyGpt
-        --------------------------------------------
-        Layer                  Output shape   Params
-        --------------------------------------------
-        idx (input)            [B, T]              0
-        wte (Embedding)        [B, T, 128]     8,320
-        wpe (Embedding)        [B, T, 128]     8,192
-        blocks (GptBlock × 4)  [B, T, 128]   793,088
-        ln_f (LayerNorm)       [B, T, 128]       256
-        lm_head (Linear)       [B, T, 65]      8,320
-        --------------------------------------------
+        ----------------------------------------------------
+        Layer                          Output shape   Params
+        ----------------------------------------------------
+        idx (input)                    [B, T]              0
+        wte (Embedding)                [B, T, 128]     8,320
+        wpe (Embedding)                [B, T, 128]     8,192
+        blocks (GptBlock × 4)          [B, T, 128]   793,088
+        ln_f (LayerNorm)               [B, T, 128]       256
+        lm_head (Linear, tied to wte)  [B, T, 65]          0
+        ----------------------------------------------------
         Total params: 809,856
         """;
 }

@@ -1,0 +1,91 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ModelDsl.Generator.Diagnostics;
+using ModelDsl.Generator.Model;
+
+namespace ModelDsl.Generator.Parse;
+
+/// <summary>
+/// Declaration problems that would otherwise surface as compiler errors inside the generated code: names the
+/// generated module uses, members declared twice, modifiers the implementation cannot mirror.
+/// </summary>
+internal static class DeclarationRules
+{
+    /// <summary>Members the generated module declares besides the layers' properties.</summary>
+    private static readonly string[] GeneratedMembers = { "forward", "ParameterCount", "Summary", "LayerCount", "ForwardColumn", "CreateLateralAdapters" };
+
+    /// <summary>Locals of the generated Forward that an argument or symbolic dim may not shadow.</summary>
+    private static readonly HashSet<string> ReservedLocals = new(System.StringComparer.Ordinal) { "scope", "block", "layerInputs", "lateral", "training" };
+
+    public static void Check(INamedTypeSymbol type, ModelSpec model, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (var name in GeneratedMembers.Where(n => type.GetMembers(n).Any(m => !m.IsImplicitlyDeclared)))
+        {
+            var member = type.GetMembers(name).First(m => !m.IsImplicitlyDeclared);
+            Report(diagnostics, DiagnosticDescriptors.UnsupportedModelDeclaration, member, type.Name, $"'{name}' is a member the generator writes; rename yours");
+        }
+
+        var layerFields = model.Members.Select(m => "_" + ModelDsl.Generator.Check.Naming.CamelCase(m.Name).TrimStart('@')).ToList();
+        foreach (var field in layerFields.Where(f => type.GetMembers(f).Any(m => !m.IsImplicitlyDeclared)))
+            Report(diagnostics, DiagnosticDescriptors.UnsupportedModelDeclaration, type.GetMembers(field).First(), type.Name, $"'{field}' is the field the generator writes for a layer; rename yours");
+        foreach (var group in layerFields.GroupBy(f => f).Where(g => g.Count() > 1))
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, model.Location, type.Name, $"two layers map to the field '{group.Key}'; rename one"));
+
+        foreach (var member in model.Members.Where(m => type.GetMembers(m.Name).Count(s => s is IPropertySymbol) > 1 || type.GetMembers(m.Name).Any(s => s is not IPropertySymbol)).Select(m => m.Name).Distinct())
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedMember, model.Members.First(m => m.Name == member).Location, member, "it is declared more than once"));
+
+        var forwards = type.GetMembers("Forward").OfType<IMethodSymbol>().Count(m => m.IsPartialDefinition || m.PartialImplementationPart is null && m.PartialDefinitionPart is null);
+        if (forwards > 1)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, model.Forward?.Location ?? model.Location, type.Name, "it is declared more than once"));
+
+        foreach (var parameter in model.Parameters.Where(p => !SyntaxFacts.IsValidIdentifier(p.Name)))
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, model.Location, type.Name, $"constructor parameter '{parameter.Name}' is not a valid name"));
+
+        if (model.Forward is { } forward)
+        {
+            if (!HasOneAccessibility(forward.Modifiers))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, forward.Location, type.Name, $"it needs exactly one accessibility such as 'public', not '{forward.Modifiers}'"));
+            foreach (var input in forward.Inputs.Where(i => ReservedLocals.Contains(i.Name)))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, input.Location, type.Name, $"argument '{input.Name}' has a name the generated Forward uses; rename it"));
+            var names = new HashSet<string>(forward.Inputs.Select(i => i.Name), System.StringComparer.Ordinal);
+            foreach (var input in forward.Inputs)
+            {
+                var symbols = (input.Shape ?? EquatableArray<ArgValue>.Empty).Where(a => a.Kind == ArgKind.String).Select(a => a.Text.Trim());
+                foreach (var symbol in symbols.Where(s => names.Contains(s) || ReservedLocals.Contains(s) || names.Contains(s + "Shape") || SyntaxFacts.GetKeywordKind(s) != SyntaxKind.None))
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, input.Location, type.Name, $"the symbolic dim '{symbol}' has the name of an argument or of a generated local; rename it"));
+            }
+        }
+
+        foreach (var member in model.Members)
+        {
+            if (!IsAccessibility(member.Modifiers))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedMember, member.Location, member.Name, $"its modifiers '{member.Modifiers}' are not a single accessibility"));
+        }
+    }
+
+    /// <summary>Layer properties are 'partial T Name { get; }': exactly one plain get accessor.</summary>
+    public static bool HasPlainGetter(PropertyDeclarationSyntax syntax)
+        => syntax.AccessorList is { } list
+           && list.Accessors.All(a => a.Modifiers.Count == 0 && a.Body is null && a.ExpressionBody is null)
+           && list.Accessors.Count(a => a.IsKind(SyntaxKind.GetAccessorDeclaration)) == 1
+           && list.Accessors.All(a => a.IsKind(SyntaxKind.GetAccessorDeclaration) || a.IsKind(SyntaxKind.SetAccessorDeclaration) || a.IsKind(SyntaxKind.InitAccessorDeclaration))
+           && list.Accessors.Count <= 2;
+
+    // A partial method with a return value needs an explicit accessibility, which the implementation copies.
+    private static bool HasOneAccessibility(string modifiers)
+        => modifiers.Length > 0 && IsAccessibility(modifiers);
+
+    private static bool IsAccessibility(string modifiers)
+    {
+        var words = modifiers.Split(new[] { ' ' }, System.StringSplitOptions.RemoveEmptyEntries);
+        var access = words.Where(w => w is "public" or "private" or "protected" or "internal").ToList();
+        var valid = access.Count <= 1 || (access.Count == 2 && (access.Contains("protected") && (access.Contains("internal") || access.Contains("private"))));
+        return valid && words.All(w => w is "public" or "private" or "protected" or "internal" or "new");
+    }
+
+    private static void Report(List<DiagnosticInfo> diagnostics, DiagnosticDescriptor descriptor, ISymbol member, params object[] arguments)
+        => diagnostics.Add(DiagnosticInfo.Create(descriptor, LocationInfo.From(member.Locations.FirstOrDefault() ?? Location.None), arguments));
+}
