@@ -8,6 +8,7 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ModelDsl.Generator.Tests.Infrastructure;
 
 namespace ModelDsl.Generator.Tests.Fuzz;
@@ -34,7 +35,8 @@ internal sealed record FuzzOutcome(
     ImmutableArray<Diagnostic> ModelDslDiagnostics,
     ImmutableArray<Diagnostic> GeneratedCodeErrors,
     int GeneratedSources,
-    TimeSpan Elapsed)
+    TimeSpan Elapsed,
+    TimeSpan AnalysisTime = default)
 {
     /// <summary>Generated code that does not compile while the generator said nothing: the user sees only CS errors in .g.cs files.</summary>
     public bool SilentBrokenOutput => !GeneratedCodeErrors.IsEmpty && ModelDslDiagnostics.IsEmpty;
@@ -75,7 +77,11 @@ internal static class FuzzRunner
 
     public static FuzzOutcome Run(FuzzCase c) => Run(Trees(c));
 
-    public static FuzzOutcome Run(IReadOnlyList<SyntaxTree> trees)
+    /// <summary>
+    /// Runs the generator over <paramref name="trees"/>. The generated trees are analysed only when the generator
+    /// reported no MDL diagnostic, unless <paramref name="analyzeAll"/>.
+    /// </summary>
+    public static FuzzOutcome Run(IReadOnlyList<SyntaxTree> trees, bool analyzeAll = false)
     {
         var stopwatch = Stopwatch.StartNew();
         CSharpCompilation compilation = EmptyCompilation.AddSyntaxTrees(trees);
@@ -95,7 +101,7 @@ internal static class FuzzRunner
             if (generator.Exception is { } e)
             {
                 crashes.Add($"{generator.Generator.GetGeneratorType().Name} threw: {e}");
-                signature ??= $"{e.GetType().Name} at {TopFrame(e)}";
+                signature ??= $"{e.GetType().Name} at {TopFrame(e)}: {Normalize(e.Message)}";
             }
         }
 
@@ -118,15 +124,28 @@ internal static class FuzzRunner
             }
         }
 
+        TimeSpan beforeAnalysis = stopwatch.Elapsed;
         var generatedErrors = ImmutableArray.CreateBuilder<Diagnostic>();
-        foreach (SyntaxTree tree in result.GeneratedTrees)
+        if (CompilerStackOverflowHazard(trees, result.GeneratedTrees) is { } hazard)
         {
-            // Only the generated trees: far cheaper than the whole compilation's diagnostics.
-            foreach (Diagnostic d in output.GetSemanticModel(tree).GetDiagnostics())
+            // Analysing this output would kill the test process (Roslyn recurses until the stack overflows, as csc
+            // does on the user's build): report it instead of analysing it.
+            crashes.Add(hazard);
+            signature ??= "the compiler overflows its stack on the output: a Forward parameter attribute names the Forward method group, and the generator implements Forward";
+        }
+        else if (mdl.IsEmpty || analyzeAll)
+        {
+            // Check (2) asks for an MDL diagnostic whenever the generated code has errors, so with one reported there is
+            // nothing to check: the semantic analysis, the dearest part of a case, runs only when the generator was
+            // silent. And only the generated trees are analysed: far cheaper than the whole compilation.
+            foreach (SyntaxTree tree in result.GeneratedTrees)
             {
-                if (d.Severity == DiagnosticSeverity.Error)
+                foreach (Diagnostic d in output.GetSemanticModel(tree).GetDiagnostics())
                 {
-                    generatedErrors.Add(d);
+                    if (d.Severity == DiagnosticSeverity.Error)
+                    {
+                        generatedErrors.Add(d);
+                    }
                 }
             }
         }
@@ -137,7 +156,57 @@ internal static class FuzzRunner
             mdl,
             generatedErrors.ToImmutable(),
             result.GeneratedTrees.Length,
-            stopwatch.Elapsed);
+            stopwatch.Elapsed,
+            stopwatch.Elapsed - beforeAnalysis);
+    }
+
+    /// <summary>
+    /// A known Roslyn defect (4.14 and the .NET 10 SDK's compiler alike): when a partial method has an implementing
+    /// declaration and an attribute on a parameter of its defining declaration names the method group itself, as in
+    /// <c>public partial Tensor Forward([Shape("B", Forward)] Tensor x);</c>, binding the attribute recurses until
+    /// the process dies of a stack overflow. Without an implementing declaration the compiler reports CS0120 and
+    /// CS8795 and survives, so a generator that implements Forward here turns a user's typo into a compiler crash.
+    /// Returns a description when the case has that shape; the caller must then not analyse the output.
+    /// </summary>
+    public static string? CompilerStackOverflowHazard(IEnumerable<SyntaxTree> inputs, IEnumerable<SyntaxTree> generated)
+    {
+        var selfReferences = inputs
+            .SelectMany(t => t.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>())
+            .Where(m => m.Body is null && m.ExpressionBody is null)
+            .SelectMany(m => m.ParameterList.Parameters
+                .SelectMany(p => p.AttributeLists)
+                .SelectMany(l => l.DescendantNodes().OfType<IdentifierNameSyntax>())
+                .Where(id => id.Identifier.ValueText == m.Identifier.ValueText
+                    && id.Ancestors().OfType<AttributeArgumentSyntax>().Any()
+                    && !id.Ancestors().OfType<InvocationExpressionSyntax>().Any(i => i.Expression is IdentifierNameSyntax { Identifier.ValueText: "nameof" }))
+                .Select(id => (Method: QualifiedName(m), Reference: id)))
+            .ToList();
+        if (selfReferences.Count == 0)
+        {
+            return null;
+        }
+
+        var implemented = generated
+            .SelectMany(t => t.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>())
+            .Where(m => m.Body is not null || m.ExpressionBody is not null)
+            .Select(QualifiedName)
+            .ToHashSet(StringComparer.Ordinal);
+        var hit = selfReferences.FirstOrDefault(r => implemented.Contains(r.Method));
+        return hit.Reference is null
+            ? null
+            : $"Compiler stack overflow hazard (Roslyn defect): the generated code implements partial method '{hit.Method}', one of whose parameter attributes names its own method group at {hit.Reference.GetLocation().GetLineSpan()}; csc dies of a stack overflow on such a build.";
+
+        // Namespaces, containing types and the method's name, e.g. 'Samples.Stack.Forward'.
+        static string QualifiedName(MethodDeclarationSyntax m) =>
+            string.Join(".", m.Ancestors().Reverse()
+                .Select(a => a switch
+                {
+                    BaseNamespaceDeclarationSyntax ns => ns.Name.ToString(),
+                    BaseTypeDeclarationSyntax type => type.Identifier.ValueText,
+                    _ => null,
+                })
+                .OfType<string>()
+                .Append(m.Identifier.ValueText));
     }
 
     /// <summary>
@@ -283,5 +352,10 @@ internal static class FuzzRunner
         return frame ?? e.TargetSite?.Name ?? "?";
     }
 
-    private static string Normalize(string message) => message.Length <= 160 ? message : message.Substring(0, 160) + "…";
+    // Messages quote names from the case ('Samples.Mlp.g.cs', 'Gen'): blank them so that one defect makes one group.
+    private static string Normalize(string message)
+    {
+        message = Regex.Replace(message, "'[^']*'", "'…'");
+        return message.Length <= 160 ? message : message.Substring(0, 160) + "…";
+    }
 }

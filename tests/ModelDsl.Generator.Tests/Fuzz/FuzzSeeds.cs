@@ -22,12 +22,19 @@ internal sealed record SeedFile(string Path, string Text)
 internal sealed class Seed
 {
     private readonly Lazy<SyntaxTree[]> _trees;
+    private readonly Lazy<int[]> _mutableFiles;
+    private readonly Lazy<string[]> _classNames;
 
     public Seed(string name, IReadOnlyList<SeedFile> files)
     {
         Name = name;
         Files = files;
         _trees = new Lazy<SyntaxTree[]>(() => Files.Select(f => GeneratorHarness.Parse(f.Text, f.Path)).ToArray());
+        _mutableFiles = new Lazy<int[]>(() => Enumerable.Range(0, Files.Count).Where(i => Files[i].IsMutable).ToArray());
+        _classNames = new Lazy<string[]>(() => Files
+            .SelectMany(f => System.Text.RegularExpressions.Regex.Matches(f.Text, @"\bclass\s+([A-Za-z_][A-Za-z0-9_]*)").Select(m => m.Groups[1].Value))
+            .Distinct(StringComparer.Ordinal)
+            .ToArray());
     }
 
     public string Name { get; }
@@ -38,13 +45,10 @@ internal sealed class Seed
     public IReadOnlyList<SyntaxTree> Trees => _trees.Value;
 
     /// <summary>Indexes of the files the fuzzer may mutate.</summary>
-    public IReadOnlyList<int> MutableFiles => Enumerable.Range(0, Files.Count).Where(i => Files[i].IsMutable).ToArray();
+    public IReadOnlyList<int> MutableFiles => _mutableFiles.Value;
 
     /// <summary>Class names declared anywhere in the seed (used to retarget types, <c>typeof</c> and <c>Nested</c>).</summary>
-    public IReadOnlyList<string> ClassNames => Files
-        .SelectMany(f => System.Text.RegularExpressions.Regex.Matches(f.Text, @"\bclass\s+([A-Za-z_][A-Za-z0-9_]*)").Select(m => m.Groups[1].Value))
-        .Distinct(StringComparer.Ordinal)
-        .ToArray();
+    public IReadOnlyList<string> ClassNames => _classNames.Value;
 
     public override string ToString() => Name;
 }

@@ -37,7 +37,9 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
     /// <summary>The number of cases per run.</summary>
     public const int DefaultCases = 2_000;
 
-    private const int MaxGroupsShown = 12;
+    private const int MaxGroupsShown = 15;
+    private const int MaxGroupsMinimized = 8;
+    private const int MinimizeRunBudget = 100;
     private const int MaxMessageChars = 60_000;
     private static readonly TimeSpan HangLimit = TimeSpan.FromSeconds(60);
 
@@ -63,7 +65,7 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
             Assert.NotEmpty(run.GeneratedSources);
 
             // The fast runner agrees with the harness on the pristine seed.
-            FuzzOutcome outcome = FuzzRunner.Run(seed.Trees);
+            FuzzOutcome outcome = FuzzRunner.Run(seed.Trees, analyzeAll: true);
             Assert.Null(outcome.Crash);
             Assert.Empty(outcome.ModelDslDiagnostics);
             Assert.Empty(outcome.GeneratedCodeErrors);
@@ -88,8 +90,8 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
     [Fact]
     public void Mutations_are_deterministic()
     {
-        var a = BuildCases(MasterSeed, 50);
-        var b = BuildCases(MasterSeed, 50);
+        var a = BuildCases(MasterSeed, 50, workers: 1);
+        var b = BuildCases(MasterSeed, 50, workers: 4);
 
         Assert.Equal(a.Select(c => c.Text), b.Select(c => c.Text));
         Assert.Equal(a.Select(c => string.Join("|", c.Operations)), b.Select(c => string.Join("|", c.Operations)));
@@ -103,8 +105,10 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
         int masterSeed = EnvironmentInt("MODELDSL_FUZZ_SEED") ?? MasterSeed;
 
         var total = Stopwatch.StartNew();
+        TimeSpan cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+        int workers = EnvironmentInt("MODELDSL_FUZZ_WORKERS") ?? Math.Clamp(Environment.ProcessorCount, 1, 8);
         _ = FuzzRunner.EmptyCompilation;
-        IReadOnlyList<FuzzCase> cases = BuildCases(masterSeed, caseCount);
+        IReadOnlyList<FuzzCase> cases = BuildCases(masterSeed, caseCount, workers);
         TimeSpan building = total.Elapsed;
 
         // MODELDSL_FUZZ_ONLY=12,345 re-runs just those cases (same numbering) and prints their sources.
@@ -119,21 +123,21 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
             }
         }
 
-        int workers = EnvironmentInt("MODELDSL_FUZZ_WORKERS") ?? Math.Clamp(Environment.ProcessorCount, 1, 8);
         (FuzzOutcome?[] outcomes, FuzzCase? hung) = FuzzRunner.RunAll(cases, workers, HangLimit);
         TimeSpan running = total.Elapsed - building;
+        TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
 
         var results = cases.Zip(outcomes, (c, o) => (Case: c, Outcome: o)).Where(r => r.Outcome is not null).Select(r => (r.Case, Outcome: r.Outcome!)).ToList();
         int withDiagnostics = results.Count(r => !r.Outcome.ModelDslDiagnostics.IsEmpty);
         int withSources = results.Count(r => r.Outcome.GeneratedSources > 0);
         int crashes = results.Count(r => r.Outcome.Crash is not null);
         int silent = results.Count(r => r.Outcome.Crash is null && r.Outcome.SilentBrokenOutput);
-        int brokenWithDiagnostics = results.Count(r => !r.Outcome.GeneratedCodeErrors.IsEmpty && !r.Outcome.ModelDslDiagnostics.IsEmpty);
 
         var summary = new StringBuilder();
         summary.AppendLine(Invariant($"{results.Count} cases, {withDiagnostics} produced diagnostics (MDL), master seed {masterSeed}, {workers} worker(s)."));
-        summary.AppendLine(Invariant($"Timing: {total.Elapsed.TotalSeconds:F1} s in all ({building.TotalSeconds:F1} s building cases, {running.TotalSeconds:F1} s running the generator)."));
-        summary.AppendLine(Invariant($"Cases with generated sources: {withSources}; with errors in generated code and an MDL diagnostic: {brokenWithDiagnostics}."));
+        summary.AppendLine(Invariant($"Timing: {total.Elapsed.TotalSeconds:F1} s in all ({building.TotalSeconds:F1} s building cases, {running.TotalSeconds:F1} s running the generator); {cpu.TotalSeconds:F1} s of CPU time (the whole process, other tests included)."));
+        summary.AppendLine(Invariant($"Time in cases, all workers together: {results.Sum(r => r.Outcome.Elapsed.TotalSeconds):F1} s, of which {results.Sum(r => r.Outcome.AnalysisTime.TotalSeconds):F1} s compiling generated code."));
+        summary.AppendLine(Invariant($"Cases with generated sources: {withSources}; without MDL diagnostics, whose generated code was compiled: {results.Count - withDiagnostics}."));
         summary.AppendLine(Invariant($"Failures: {crashes} crash(es), {silent} case(s) of generated code with errors but no MDL diagnostic."));
         summary.AppendLine("MDL diagnostics (cases reporting each ID): " + string.Join(", ", results
             .SelectMany(r => r.Outcome.ModelDslDiagnostics.Select(d => d.Id).Distinct())
@@ -160,6 +164,12 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
             failures.AppendLine(Indent(hung.Text, "    | "));
         }
 
+        // A fuzzer whose mutations stopped reaching the generator would pass for ever: most cases must be rejected.
+        if (results.Count >= 100 && withDiagnostics * 2 < results.Count)
+        {
+            failures.AppendLine(Invariant($"Only {withDiagnostics} of {results.Count} mutated cases produced an MDL diagnostic: the mutations no longer reach the generator."));
+        }
+
         var failed = results.Where(r => r.Outcome.Failed).ToList();
         if (failed.Count > 0)
         {
@@ -169,9 +179,9 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
                 .ThenBy(g => g.Key, StringComparer.Ordinal)
                 .ToList();
             failures.AppendLine(Invariant($"{failed.Count} failing case(s) in {groups.Count} group(s):"));
-            foreach (var group in groups.Take(MaxGroupsShown))
+            foreach (var (group, rank) in groups.Take(MaxGroupsShown).Select((g, i) => (g, i)))
             {
-                AppendGroup(failures, group.Key, group.Select(r => (r.Case, r.Outcome)).ToList());
+                AppendGroup(failures, group.Key, group.Select(r => (r.Case, r.Outcome)).ToList(), minimize: rank < MaxGroupsMinimized);
                 if (failures.Length > MaxMessageChars)
                 {
                     failures.AppendLine("… (message truncated)");
@@ -181,7 +191,13 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
 
             foreach (var group in groups.Skip(MaxGroupsShown))
             {
-                failures.AppendLine(Invariant($"  and: {group.Key} ({group.Count()} case(s))"));
+                var shortest = group.OrderBy(r => r.Case.Text.Length).ThenBy(r => r.Case.Index).First();
+                failures.AppendLine();
+                failures.AppendLine(Invariant($"=== {group.Key} — {group.Count()} case(s); shortest: {shortest.Case.Describe()}"));
+                foreach (Diagnostic d in shortest.Outcome.GeneratedCodeErrors.Take(3))
+                {
+                    failures.AppendLine("    " + Truncate(GeneratorRun.Describe(d), 300) + "   // " + GeneratedLine(d));
+                }
             }
         }
 
@@ -192,26 +208,30 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Builds the cases: deterministic for a master seed.</summary>
-    internal static IReadOnlyList<FuzzCase> BuildCases(int masterSeed, int count)
+    /// <summary>
+    /// Builds the cases: deterministic for a master seed (case <c>i</c> depends only on the <c>i</c>-th number the
+    /// master generator draws, so the cases can be built in parallel).
+    /// </summary>
+    internal static IReadOnlyList<FuzzCase> BuildCases(int masterSeed, int count, int workers = 1)
+    {
+        var master = new Random(masterSeed);
+        int[] caseSeeds = Enumerable.Range(0, count).Select(_ => master.Next()).ToArray();
+        var cases = new FuzzCase[count];
+        System.Threading.Tasks.Parallel.For(0, count, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = workers }, i => cases[i] = BuildCase(i, caseSeeds[i]));
+        return cases;
+    }
+
+    private static FuzzCase BuildCase(int index, int caseSeed)
     {
         IReadOnlyList<Seed> seeds = FuzzSeeds.All;
-        var master = new Random(masterSeed);
-        var cases = new List<FuzzCase>(count);
-        for (int i = 0; i < count; i++)
-        {
-            int caseSeed = master.Next();
-            var rng = new Random(caseSeed);
-            Seed seed = seeds[rng.Next(seeds.Count)];
-            IReadOnlyList<int> mutable = seed.MutableFiles;
-            int fileIndex = mutable[rng.Next(mutable.Count)];
-            int mutations = rng.NextDouble() < 0.55 ? 1 : rng.Next(2, 4);
-            var mutator = new SourceMutator(rng, seed.ClassNames);
-            (string text, IReadOnlyList<string> operations) = mutator.Mutate(seed.Files[fileIndex].Text, seed.Files[fileIndex].Path, mutations);
-            cases.Add(new FuzzCase(i, caseSeed, seed, fileIndex, text, operations));
-        }
-
-        return cases;
+        var rng = new Random(caseSeed);
+        Seed seed = seeds[rng.Next(seeds.Count)];
+        IReadOnlyList<int> mutable = seed.MutableFiles;
+        int fileIndex = mutable[rng.Next(mutable.Count)];
+        int mutations = rng.NextDouble() < 0.55 ? 1 : rng.Next(2, 4);
+        var mutator = new SourceMutator(rng, seed.ClassNames);
+        (string text, IReadOnlyList<string> operations) = mutator.Mutate(seed.Files[fileIndex].Text, seed.Files[fileIndex].Path, mutations);
+        return new FuzzCase(index, caseSeed, seed, fileIndex, text, operations);
     }
 
     // Crashes reported as MDL0999 carry only the exception's message: group them by exception type and the
@@ -233,7 +253,7 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
         return m.Success ? "MDL0999 " + m.Groups["type"].Value : signature;
     }
 
-    private static void AppendGroup(StringBuilder sb, string key, IReadOnlyList<(FuzzCase Case, FuzzOutcome Outcome)> group)
+    private static void AppendGroup(StringBuilder sb, string key, IReadOnlyList<(FuzzCase Case, FuzzOutcome Outcome)> group, bool minimize)
     {
         sb.AppendLine();
         sb.AppendLine(Invariant($"=== {key} — {group.Count} case(s)"));
@@ -261,9 +281,17 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
         sb.AppendLine("  Change to the seed file:");
         sb.AppendLine(Indent(Truncate(Diff(first.Case.OriginalText, first.Case.Text), 3_000), "    "));
 
-        string minimized = Minimize(first.Case, key);
-        sb.AppendLine(Invariant($"  Minimized {first.Case.Path} (other files of seed {first.Case.Seed.Name} unchanged):"));
-        sb.AppendLine(Indent(Truncate(minimized, 4_000), "    | "));
+        if (minimize)
+        {
+            string minimized = Minimize(first.Case, key);
+            sb.AppendLine(Invariant($"  Minimized {first.Case.Path} (other files of seed {first.Case.Seed.Name} unchanged; blank lines dropped):"));
+            sb.AppendLine(Indent(Truncate(minimized, 4_000), "    | "));
+        }
+        else
+        {
+            sb.AppendLine(Invariant($"  Mutated {first.Case.Path}:"));
+            sb.AppendLine(Indent(Truncate(first.Case.Text, 4_000), "    | "));
+        }
 
         foreach (var other in shortest.Skip(1).Take(2))
         {
@@ -279,7 +307,7 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
     private static string Minimize(FuzzCase c, string key)
     {
         var lines = c.Text.Split('\n').ToList();
-        int budget = 150;
+        int budget = MinimizeRunBudget;
         bool StillFails(List<string> candidate)
         {
             budget--;

@@ -24,7 +24,7 @@ partial class MnistClassifier : global::TorchSharp.torch.nn.Module<global::Torch
     /// <summary>MnistFeatures: [B, 1, 28, 28] → [B, 128]; 420,352 parameters; state-dict key <c>features</c>.</summary>
     public partial global::ModelDsl.Models.Classifier.MnistFeatures Features => _features;
 
-    /// <summary>Linear: [B, 128] → [B, 10]; 1,290 parameters; state-dict key <c>logits</c>.</summary>
+    /// <summary>Dropout → Linear: [B, 128] → [B, 10]; 1,290 parameters; state-dict key <c>logits</c>.</summary>
     partial global::TorchSharp.Modules.Linear Logits => _logits;
 
     /// <summary>The number of trainable parameters, known at compile time.</summary>
@@ -47,7 +47,7 @@ partial class MnistClassifier : global::TorchSharp.torch.nn.Module<global::Torch
         var features = _features.call(image);
 
         // Logits: [B, 128] → [B, 10]
-        var logits = global::TorchSharp.torch.nn.functional.dropout(features, 0.25, training);
+        var logits = global::TorchSharp.torch.nn.functional.dropout(features, 0.25, this.training);
         logits = _logits.call(logits);
 
         return scope.MoveToOuter(logits);

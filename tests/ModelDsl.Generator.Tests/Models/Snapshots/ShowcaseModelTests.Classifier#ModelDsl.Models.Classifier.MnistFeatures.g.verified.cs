@@ -24,13 +24,13 @@ partial class MnistFeatures : global::TorchSharp.torch.nn.Module<global::TorchSh
         register_module("hidden", _hidden);
     }
 
-    /// <summary>Conv2d: [B, 1, 28, 28] → [B, 32, 14, 14]; 320 parameters; state-dict key <c>conv1</c>.</summary>
+    /// <summary>Conv2d → ReLU → MaxPool2d: [B, 1, 28, 28] → [B, 32, 14, 14]; 320 parameters; state-dict key <c>conv1</c>.</summary>
     partial global::TorchSharp.Modules.Conv2d Conv1 => _conv1;
 
-    /// <summary>Conv2d: [B, 32, 14, 14] → [B, 64, 7, 7]; 18,496 parameters; state-dict key <c>conv2</c>.</summary>
+    /// <summary>Conv2d → ReLU → MaxPool2d: [B, 32, 14, 14] → [B, 64, 7, 7]; 18,496 parameters; state-dict key <c>conv2</c>.</summary>
     partial global::TorchSharp.Modules.Conv2d Conv2 => _conv2;
 
-    /// <summary>Linear: [B, 64, 7, 7] → [B, 128]; 401,536 parameters; state-dict key <c>hidden</c>.</summary>
+    /// <summary>Flatten → Linear → ReLU: [B, 64, 7, 7] → [B, 128]; 401,536 parameters; state-dict key <c>hidden</c>.</summary>
     partial global::TorchSharp.Modules.Linear Hidden => _hidden;
 
     /// <summary>The number of trainable parameters, known at compile time.</summary>
@@ -52,12 +52,12 @@ partial class MnistFeatures : global::TorchSharp.torch.nn.Module<global::TorchSh
         // Conv1: [B, 1, 28, 28] → [B, 32, 14, 14]
         var conv1 = _conv1.call(image);
         conv1 = global::TorchSharp.torch.nn.functional.relu(conv1);
-        conv1 = global::TorchSharp.torch.nn.functional.max_pool2d(conv1, 2, 2, 0);
+        conv1 = global::TorchSharp.torch.nn.functional.max_pool2d(conv1, kernel_size: 2, stride: 2);
 
         // Conv2: [B, 32, 14, 14] → [B, 64, 7, 7]
         var conv2 = _conv2.call(conv1);
         conv2 = global::TorchSharp.torch.nn.functional.relu(conv2);
-        conv2 = global::TorchSharp.torch.nn.functional.max_pool2d(conv2, 2, 2, 0);
+        conv2 = global::TorchSharp.torch.nn.functional.max_pool2d(conv2, kernel_size: 2, stride: 2);
 
         // Hidden: [B, 64, 7, 7] → [B, 128]
         var hidden = conv2.flatten(1);

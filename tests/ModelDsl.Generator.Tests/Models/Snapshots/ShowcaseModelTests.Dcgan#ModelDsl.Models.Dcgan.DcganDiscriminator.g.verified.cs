@@ -44,13 +44,13 @@ partial class DcganDiscriminator : global::TorchSharp.torch.nn.Module<global::To
     /// <summary>The hyperparameter <c>width</c> this model was created with.</summary>
     public int Width { get; }
 
-    /// <summary>Conv2d: [B, channels, size, size] → [B, width, ((size - 1) / 2) + 1, ((size - 1) / 2) + 1]; 25 * channels * width + width parameters; state-dict key <c>conv1</c>.</summary>
+    /// <summary>Conv2d → LeakyReLU → Dropout: [B, channels, size, size] → [B, width, ((size - 1) / 2) + 1, ((size - 1) / 2) + 1]; 25 * channels * width + width parameters; state-dict key <c>conv1</c>.</summary>
     partial global::TorchSharp.Modules.Conv2d Conv1 => _conv1;
 
-    /// <summary>Conv2d: [B, width, ((size - 1) / 2) + 1, ((size - 1) / 2) + 1] → [B, 2 * width, (((size - 1) / 2) / 2) + 1, (((size - 1) / 2) / 2) + 1]; 50 * width * width + 2 * width parameters; state-dict key <c>conv2</c>.</summary>
+    /// <summary>Conv2d → LeakyReLU → Dropout: [B, width, ((size - 1) / 2) + 1, ((size - 1) / 2) + 1] → [B, 2 * width, (((size - 1) / 2) / 2) + 1, (((size - 1) / 2) / 2) + 1]; 50 * width * width + 2 * width parameters; state-dict key <c>conv2</c>.</summary>
     partial global::TorchSharp.Modules.Conv2d Conv2 => _conv2;
 
-    /// <summary>Linear: [B, 2 * width, (((size - 1) / 2) / 2) + 1, (((size - 1) / 2) / 2) + 1] → [B, 1]; 2 * (((size - 1) / 2) / 2) * (((size - 1) / 2) / 2) * width + 4 * (((size - 1) / 2) / 2) * width + 2 * width + 1 parameters; state-dict key <c>logit</c>.</summary>
+    /// <summary>Flatten → Linear: [B, 2 * width, (((size - 1) / 2) / 2) + 1, (((size - 1) / 2) / 2) + 1] → [B, 1]; 2 * (((size - 1) / 2) / 2) * (((size - 1) / 2) / 2) * width + 4 * (((size - 1) / 2) / 2) * width + 2 * width + 1 parameters; state-dict key <c>logit</c>.</summary>
     partial global::TorchSharp.Modules.Linear Logit => _logit;
 
     /// <summary>The number of trainable parameters: 2 * (((size - 1) / 2) / 2) * (((size - 1) / 2) / 2) * width + 4 * (((size - 1) / 2) / 2) * width + 25 * channels * width + 50 * width * width + 5 * width + 1.</summary>
@@ -72,12 +72,12 @@ partial class DcganDiscriminator : global::TorchSharp.torch.nn.Module<global::To
         // Conv1: [B, channels, size, size] → [B, width, ((size - 1) / 2) + 1, ((size - 1) / 2) + 1]
         var conv1 = _conv1.call(image);
         conv1 = global::TorchSharp.torch.nn.functional.leaky_relu(conv1, 0.2);
-        conv1 = global::TorchSharp.torch.nn.functional.dropout(conv1, 0.3, training);
+        conv1 = global::TorchSharp.torch.nn.functional.dropout(conv1, 0.3, this.training);
 
         // Conv2: [B, width, ((size - 1) / 2) + 1, ((size - 1) / 2) + 1] → [B, 2 * width, (((size - 1) / 2) / 2) + 1, (((size - 1) / 2) / 2) + 1]
         var conv2 = _conv2.call(conv1);
         conv2 = global::TorchSharp.torch.nn.functional.leaky_relu(conv2, 0.2);
-        conv2 = global::TorchSharp.torch.nn.functional.dropout(conv2, 0.3, training);
+        conv2 = global::TorchSharp.torch.nn.functional.dropout(conv2, 0.3, this.training);
 
         // Logit: [B, 2 * width, (((size - 1) / 2) / 2) + 1, (((size - 1) / 2) / 2) + 1] → [B, 1]
         var logit = conv2.flatten(1);

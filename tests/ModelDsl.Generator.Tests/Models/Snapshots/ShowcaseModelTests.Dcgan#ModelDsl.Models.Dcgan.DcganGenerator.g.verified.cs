@@ -65,22 +65,22 @@ partial class DcganGenerator : global::TorchSharp.torch.nn.Module<global::TorchS
     /// <summary>Linear: [B, noise] → [B, 4 * (size / 4) * (size / 4) * width]; 4 * noise * (size / 4) * (size / 4) * width parameters; state-dict key <c>project</c>.</summary>
     partial global::TorchSharp.Modules.Linear Project => _project;
 
-    /// <summary>BatchNorm1d: [B, 4 * (size / 4) * (size / 4) * width] → [B, 4 * width, size / 4, size / 4]; 8 * (size / 4) * (size / 4) * width parameters; state-dict key <c>norm0</c>.</summary>
+    /// <summary>BatchNorm1d → LeakyReLU → Reshape: [B, 4 * (size / 4) * (size / 4) * width] → [B, 4 * width, size / 4, size / 4]; 8 * (size / 4) * (size / 4) * width parameters; state-dict key <c>norm0</c>.</summary>
     partial global::TorchSharp.Modules.BatchNorm1d Norm0 => _norm0;
 
     /// <summary>ConvTranspose2d: [B, 4 * width, size / 4, size / 4] → [B, 2 * width, size / 4, size / 4]; 200 * width * width parameters; state-dict key <c>up1</c>.</summary>
     partial global::TorchSharp.Modules.ConvTranspose2d Up1 => _up1;
 
-    /// <summary>BatchNorm2d: [B, 2 * width, size / 4, size / 4] → [B, 2 * width, size / 4, size / 4]; 4 * width parameters; state-dict key <c>norm1</c>.</summary>
+    /// <summary>BatchNorm2d → LeakyReLU: [B, 2 * width, size / 4, size / 4] → [B, 2 * width, size / 4, size / 4]; 4 * width parameters; state-dict key <c>norm1</c>.</summary>
     partial global::TorchSharp.Modules.BatchNorm2d Norm1 => _norm1;
 
     /// <summary>ConvTranspose2d: [B, 2 * width, size / 4, size / 4] → [B, width, 2 * (size / 4), 2 * (size / 4)]; 50 * width * width parameters; state-dict key <c>up2</c>.</summary>
     partial global::TorchSharp.Modules.ConvTranspose2d Up2 => _up2;
 
-    /// <summary>BatchNorm2d: [B, width, 2 * (size / 4), 2 * (size / 4)] → [B, width, 2 * (size / 4), 2 * (size / 4)]; 2 * width parameters; state-dict key <c>norm2</c>.</summary>
+    /// <summary>BatchNorm2d → LeakyReLU: [B, width, 2 * (size / 4), 2 * (size / 4)] → [B, width, 2 * (size / 4), 2 * (size / 4)]; 2 * width parameters; state-dict key <c>norm2</c>.</summary>
     partial global::TorchSharp.Modules.BatchNorm2d Norm2 => _norm2;
 
-    /// <summary>ConvTranspose2d: [B, width, 2 * (size / 4), 2 * (size / 4)] → [B, channels, 4 * (size / 4), 4 * (size / 4)]; 25 * channels * width + channels parameters; state-dict key <c>up3</c>.</summary>
+    /// <summary>ConvTranspose2d → Tanh: [B, width, 2 * (size / 4), 2 * (size / 4)] → [B, channels, 4 * (size / 4), 4 * (size / 4)]; 25 * channels * width + channels parameters; state-dict key <c>up3</c>.</summary>
     partial global::TorchSharp.Modules.ConvTranspose2d Up3 => _up3;
 
     /// <summary>The number of trainable parameters: 4 * noise * (size / 4) * (size / 4) * width + 8 * (size / 4) * (size / 4) * width + 25 * channels * width + 250 * width * width + channels + 6 * width.</summary>

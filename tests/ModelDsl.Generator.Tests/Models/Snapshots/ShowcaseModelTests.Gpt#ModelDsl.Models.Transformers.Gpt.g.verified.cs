@@ -30,6 +30,8 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
             throw new global::ModelDsl.ShapeMismatchException(nameof(Gpt), $"GptBlock 'H': hyperparameter heads must be positive (heads = {heads})");
         if (embed % heads != 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(Gpt), $"GptBlock 'H': CausalSelfAttention 'Attn': the width (embed) must be a multiple of the number of heads (heads) (embed = {embed}, heads = {heads})");
+        if (!(dropout >= 0 && dropout <= 1))
+            throw new global::System.ArgumentOutOfRangeException(nameof(dropout), dropout, "Dropout 'Wpe': p must be between 0 and 1");
 
         Vocab = vocab;
         BlockSize = blockSize;
@@ -76,7 +78,7 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     /// <summary>Embedding: [B, T] → [B, T, embed]; embed * vocab parameters; state-dict key <c>wte</c>.</summary>
     public partial global::TorchSharp.Modules.Embedding Wte => _wte;
 
-    /// <summary>Embedding: [B, T, embed] → [B, T, embed]; blockSize * embed parameters; state-dict key <c>wpe</c>.</summary>
+    /// <summary>PositionalEmbedding → Dropout: [B, T, embed] → [B, T, embed]; blockSize * embed parameters; state-dict key <c>wpe</c>.</summary>
     partial global::TorchSharp.Modules.Embedding Wpe => _wpe;
 
     /// <summary>GptBlock × layers: [B, T, embed] → [B, T, embed]; 12 * embed * embed * layers + 13 * embed * layers parameters; state-dict key <c>h</c>.</summary>
@@ -85,7 +87,7 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     /// <summary>LayerNorm: [B, T, embed] → [B, T, embed]; 2 * embed parameters; state-dict key <c>ln_f</c>.</summary>
     partial global::TorchSharp.Modules.LayerNorm Ln_F => _ln_F;
 
-    /// <summary>Linear: [B, T, embed] → [B, T, vocab]; embed * vocab parameters; state-dict key <c>lm_head</c>.</summary>
+    /// <summary>Linear, tied to wte: [B, T, embed] → [B, T, vocab]; 0 parameters; state-dict key <c>lm_head</c>.</summary>
     public partial global::TorchSharp.Modules.Linear Lm_Head => _lm_Head;
 
     /// <summary>The number of trainable parameters: 12 * embed * embed * layers + blockSize * embed + 13 * embed * layers + embed * vocab + 2 * embed.</summary>
@@ -113,7 +115,7 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
 
         // Wpe: [B, T, embed] → [B, T, embed]
         var wpe = wte + _wpe.call(global::TorchSharp.torch.arange(wte.shape[1], device: wte.device));
-        wpe = global::TorchSharp.torch.nn.functional.dropout(wpe, Dropout, training);
+        wpe = global::TorchSharp.torch.nn.functional.dropout(wpe, Dropout, this.training);
 
         // H: [B, T, embed] → [B, T, embed]
         var h = wpe;
@@ -135,16 +137,16 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     public static string Summary() =>
         """
         Gpt
-        ---------------------------------------------------------------------------------------
-        Layer                  Output shape                                              Params
-        ---------------------------------------------------------------------------------------
-        idx (input)            [B, T]                                                         0
-        wte (Embedding)        [B, T, embed]                                      embed * vocab
-        wpe (Embedding)        [B, T, embed]                                  blockSize * embed
-        h (GptBlock × layers)  [B, T, embed]  12 * embed * embed * layers + 13 * embed * layers
-        ln_f (LayerNorm)       [B, T, embed]                                          2 * embed
-        lm_head (Linear)       [B, T, vocab]                                      embed * vocab
-        ---------------------------------------------------------------------------------------
+        -----------------------------------------------------------------------------------------------
+        Layer                          Output shape                                              Params
+        -----------------------------------------------------------------------------------------------
+        idx (input)                    [B, T]                                                         0
+        wte (Embedding)                [B, T, embed]                                      embed * vocab
+        wpe (Embedding)                [B, T, embed]                                  blockSize * embed
+        h (GptBlock × layers)          [B, T, embed]  12 * embed * embed * layers + 13 * embed * layers
+        ln_f (LayerNorm)               [B, T, embed]                                          2 * embed
+        lm_head (Linear, tied to wte)  [B, T, vocab]                                                  0
+        -----------------------------------------------------------------------------------------------
         Total params: 12 * embed * embed * layers + blockSize * embed + 13 * embed * layers + embed * vocab + 2 * embed
         """;
 }

@@ -24,6 +24,8 @@ partial class GptBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
             throw new global::ModelDsl.ShapeMismatchException(nameof(GptBlock), $"CausalSelfAttention 'Attn': the width (embed) must be a multiple of the number of heads (heads) (embed = {embed}, heads = {heads})");
         if (embed <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(GptBlock), $"hyperparameter embed must be positive (embed = {embed})");
+        if (!(dropout >= 0 && dropout <= 1))
+            throw new global::System.ArgumentOutOfRangeException(nameof(dropout), dropout, "CausalSelfAttention 'Attn': dropout must be between 0 and 1");
 
         Embed = embed;
         Heads = heads;
@@ -53,16 +55,16 @@ partial class GptBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     /// <summary>LayerNorm: [B, T, embed] → [B, T, embed]; 2 * embed parameters; state-dict key <c>ln_1</c>.</summary>
     partial global::TorchSharp.Modules.LayerNorm Ln_1 => _ln_1;
 
-    /// <summary>CausalSelfAttention: [B, T, embed] → [B, T, embed]; 4 * embed * embed + 4 * embed parameters; state-dict key <c>attn</c>.</summary>
+    /// <summary>CausalSelfAttention → Residual: [B, T, embed] → [B, T, embed]; 4 * embed * embed + 4 * embed parameters; state-dict key <c>attn</c>.</summary>
     partial global::ModelDsl.Layers.CausalSelfAttention Attn => _attn;
 
     /// <summary>LayerNorm: [B, T, embed] → [B, T, embed]; 2 * embed parameters; state-dict key <c>ln_2</c>.</summary>
     partial global::TorchSharp.Modules.LayerNorm Ln_2 => _ln_2;
 
-    /// <summary>Linear: [B, T, embed] → [B, T, 4 * embed]; 4 * embed * embed + 4 * embed parameters; state-dict key <c>mlp_fc</c>.</summary>
+    /// <summary>Linear → GELU: [B, T, embed] → [B, T, 4 * embed]; 4 * embed * embed + 4 * embed parameters; state-dict key <c>mlp_fc</c>.</summary>
     partial global::TorchSharp.Modules.Linear Mlp_Fc => _mlp_Fc;
 
-    /// <summary>Linear: [B, T, 4 * embed] → [B, T, embed]; 4 * embed * embed + embed parameters; state-dict key <c>mlp_proj</c>.</summary>
+    /// <summary>Linear → Dropout → Residual: [B, T, 4 * embed] → [B, T, embed]; 4 * embed * embed + embed parameters; state-dict key <c>mlp_proj</c>.</summary>
     partial global::TorchSharp.Modules.Linear Mlp_Proj => _mlp_Proj;
 
     /// <summary>The number of trainable parameters: 12 * embed * embed + 13 * embed.</summary>
@@ -97,7 +99,7 @@ partial class GptBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
 
         // Mlp_Proj: [B, T, 4 * embed] → [B, T, embed]
         var mlp_Proj = _mlp_Proj.call(mlp_Fc);
-        mlp_Proj = global::TorchSharp.torch.nn.functional.dropout(mlp_Proj, Dropout, training);
+        mlp_Proj = global::TorchSharp.torch.nn.functional.dropout(mlp_Proj, Dropout, this.training);
         mlp_Proj = mlp_Proj + attn;
 
         return scope.MoveToOuter(mlp_Proj);

@@ -35,13 +35,13 @@ partial class ConvColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp
     /// <summary>The hyperparameter <c>classes</c> this model was created with.</summary>
     public int Classes { get; }
 
-    /// <summary>Conv2d: [B, 1, 28, 28] → [B, 16, 14, 14]; 160 parameters; state-dict key <c>conv1</c>.</summary>
+    /// <summary>Conv2d → ReLU → MaxPool2d: [B, 1, 28, 28] → [B, 16, 14, 14]; 160 parameters; state-dict key <c>conv1</c>.</summary>
     partial global::TorchSharp.Modules.Conv2d Conv1 => _conv1;
 
-    /// <summary>Conv2d: [B, 16, 14, 14] → [B, 32, 7, 7]; 4,640 parameters; state-dict key <c>conv2</c>.</summary>
+    /// <summary>Conv2d → ReLU → MaxPool2d: [B, 16, 14, 14] → [B, 32, 7, 7]; 4,640 parameters; state-dict key <c>conv2</c>.</summary>
     partial global::TorchSharp.Modules.Conv2d Conv2 => _conv2;
 
-    /// <summary>Linear: [B, 32, 7, 7] → [B, 64]; 100,416 parameters; state-dict key <c>hidden</c>.</summary>
+    /// <summary>Flatten → Linear → ReLU: [B, 32, 7, 7] → [B, 64]; 100,416 parameters; state-dict key <c>hidden</c>.</summary>
     partial global::TorchSharp.Modules.Linear Hidden => _hidden;
 
     /// <summary>Linear: [B, 64] → [B, classes]; 65 * classes parameters; state-dict key <c>head</c>.</summary>
@@ -70,7 +70,7 @@ partial class ConvColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp
         layerInputs?.Add(image);
         var conv1 = _conv1.call(image);
         conv1 = global::TorchSharp.torch.nn.functional.relu(conv1);
-        conv1 = global::TorchSharp.torch.nn.functional.max_pool2d(conv1, 2, 2, 0);
+        conv1 = global::TorchSharp.torch.nn.functional.max_pool2d(conv1, kernel_size: 2, stride: 2);
 
         // Conv2: [B, 16, 14, 14] → [B, 32, 7, 7]
         layerInputs?.Add(scope.MoveToOuter(conv1));
@@ -80,7 +80,7 @@ partial class ConvColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp
             conv2 = lateral(1, conv2);
         }
         conv2 = global::TorchSharp.torch.nn.functional.relu(conv2);
-        conv2 = global::TorchSharp.torch.nn.functional.max_pool2d(conv2, 2, 2, 0);
+        conv2 = global::TorchSharp.torch.nn.functional.max_pool2d(conv2, kernel_size: 2, stride: 2);
 
         // Hidden: [B, 32, 7, 7] → [B, 64]
         var hidden = conv2.flatten(1);

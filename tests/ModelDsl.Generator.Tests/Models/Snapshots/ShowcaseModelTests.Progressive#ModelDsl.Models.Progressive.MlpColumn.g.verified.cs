@@ -38,10 +38,10 @@ partial class MlpColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp.
     /// <summary>The hyperparameter <c>classes</c> this model was created with.</summary>
     public int Classes { get; }
 
-    /// <summary>Linear: [B, 1, 28, 28] → [B, hidden]; 785 * hidden parameters; state-dict key <c>fc1</c>.</summary>
+    /// <summary>Flatten → Linear → ReLU: [B, 1, 28, 28] → [B, hidden]; 785 * hidden parameters; state-dict key <c>fc1</c>.</summary>
     partial global::TorchSharp.Modules.Linear Fc1 => _fc1;
 
-    /// <summary>Linear: [B, hidden] → [B, hidden]; hidden * hidden + hidden parameters; state-dict key <c>fc2</c>.</summary>
+    /// <summary>Linear → ReLU: [B, hidden] → [B, hidden]; hidden * hidden + hidden parameters; state-dict key <c>fc2</c>.</summary>
     partial global::TorchSharp.Modules.Linear Fc2 => _fc2;
 
     /// <summary>Linear: [B, hidden] → [B, classes]; classes * hidden + classes parameters; state-dict key <c>head</c>.</summary>

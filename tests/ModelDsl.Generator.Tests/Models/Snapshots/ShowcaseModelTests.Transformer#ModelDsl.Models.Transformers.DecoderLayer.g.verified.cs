@@ -28,6 +28,8 @@ partial class DecoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSha
             throw new global::ModelDsl.ShapeMismatchException(nameof(DecoderLayer), $"hyperparameter hidden must be positive (hidden = {hidden})");
         if (embed <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(DecoderLayer), $"hyperparameter embed must be positive (embed = {embed})");
+        if (!(dropout >= 0 && dropout <= 1))
+            throw new global::System.ArgumentOutOfRangeException(nameof(dropout), dropout, "Attention 'SelfAttention': dropout must be between 0 and 1");
 
         Embed = embed;
         Heads = heads;
@@ -62,22 +64,22 @@ partial class DecoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSha
     /// <summary>The hyperparameter <c>dropout</c> this model was created with.</summary>
     public double Dropout { get; }
 
-    /// <summary>Attention: [B, T, embed] → [B, T, embed]; 4 * embed * embed + 4 * embed parameters; state-dict key <c>self_attention</c>.</summary>
+    /// <summary>Attention → Residual: [B, T, embed] → [B, T, embed]; 4 * embed * embed + 4 * embed parameters; state-dict key <c>self_attention</c>.</summary>
     partial global::ModelDsl.Layers.Attention SelfAttention => _selfAttention;
 
     /// <summary>LayerNorm: [B, T, embed] → [B, T, embed]; 2 * embed parameters; state-dict key <c>norm1</c>.</summary>
     partial global::TorchSharp.Modules.LayerNorm Norm1 => _norm1;
 
-    /// <summary>Attention: [B, T, embed] → [B, T, embed]; 4 * embed * embed + 4 * embed parameters; state-dict key <c>cross_attention</c>.</summary>
+    /// <summary>Attention → Residual: [B, T, embed] → [B, T, embed]; 4 * embed * embed + 4 * embed parameters; state-dict key <c>cross_attention</c>.</summary>
     partial global::ModelDsl.Layers.Attention CrossAttention => _crossAttention;
 
     /// <summary>LayerNorm: [B, T, embed] → [B, T, embed]; 2 * embed parameters; state-dict key <c>norm2</c>.</summary>
     partial global::TorchSharp.Modules.LayerNorm Norm2 => _norm2;
 
-    /// <summary>Linear: [B, T, embed] → [B, T, hidden]; embed * hidden + hidden parameters; state-dict key <c>feed_forward1</c>.</summary>
+    /// <summary>Linear → ReLU → Dropout: [B, T, embed] → [B, T, hidden]; embed * hidden + hidden parameters; state-dict key <c>feed_forward1</c>.</summary>
     partial global::TorchSharp.Modules.Linear FeedForward1 => _feedForward1;
 
-    /// <summary>Linear: [B, T, hidden] → [B, T, embed]; embed * hidden + embed parameters; state-dict key <c>feed_forward2</c>.</summary>
+    /// <summary>Linear → Dropout → Residual: [B, T, hidden] → [B, T, embed]; embed * hidden + embed parameters; state-dict key <c>feed_forward2</c>.</summary>
     partial global::TorchSharp.Modules.Linear FeedForward2 => _feedForward2;
 
     /// <summary>LayerNorm: [B, T, embed] → [B, T, embed]; 2 * embed parameters; state-dict key <c>norm3</c>.</summary>
@@ -131,11 +133,11 @@ partial class DecoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSha
         // FeedForward1: [B, T, embed] → [B, T, hidden]
         var feedForward1 = _feedForward1.call(norm2);
         feedForward1 = global::TorchSharp.torch.nn.functional.relu(feedForward1);
-        feedForward1 = global::TorchSharp.torch.nn.functional.dropout(feedForward1, Dropout, training);
+        feedForward1 = global::TorchSharp.torch.nn.functional.dropout(feedForward1, Dropout, this.training);
 
         // FeedForward2: [B, T, hidden] → [B, T, embed]
         var feedForward2 = _feedForward2.call(feedForward1);
-        feedForward2 = global::TorchSharp.torch.nn.functional.dropout(feedForward2, Dropout, training);
+        feedForward2 = global::TorchSharp.torch.nn.functional.dropout(feedForward2, Dropout, this.training);
         feedForward2 = feedForward2 + norm2;
 
         // Norm3: [B, T, embed] → [B, T, embed]

@@ -26,6 +26,8 @@ partial class EncoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSha
             throw new global::ModelDsl.ShapeMismatchException(nameof(EncoderLayer), $"hyperparameter hidden must be positive (hidden = {hidden})");
         if (embed <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(EncoderLayer), $"hyperparameter embed must be positive (embed = {embed})");
+        if (!(dropout >= 0 && dropout <= 1))
+            throw new global::System.ArgumentOutOfRangeException(nameof(dropout), dropout, "Attention 'SelfAttention': dropout must be between 0 and 1");
 
         Embed = embed;
         Heads = heads;
@@ -56,16 +58,16 @@ partial class EncoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSha
     /// <summary>The hyperparameter <c>dropout</c> this model was created with.</summary>
     public double Dropout { get; }
 
-    /// <summary>Attention: [B, S, embed] → [B, S, embed]; 4 * embed * embed + 4 * embed parameters; state-dict key <c>self_attention</c>.</summary>
+    /// <summary>Attention → Residual: [B, S, embed] → [B, S, embed]; 4 * embed * embed + 4 * embed parameters; state-dict key <c>self_attention</c>.</summary>
     partial global::ModelDsl.Layers.Attention SelfAttention => _selfAttention;
 
     /// <summary>LayerNorm: [B, S, embed] → [B, S, embed]; 2 * embed parameters; state-dict key <c>norm1</c>.</summary>
     partial global::TorchSharp.Modules.LayerNorm Norm1 => _norm1;
 
-    /// <summary>Linear: [B, S, embed] → [B, S, hidden]; embed * hidden + hidden parameters; state-dict key <c>feed_forward1</c>.</summary>
+    /// <summary>Linear → ReLU → Dropout: [B, S, embed] → [B, S, hidden]; embed * hidden + hidden parameters; state-dict key <c>feed_forward1</c>.</summary>
     partial global::TorchSharp.Modules.Linear FeedForward1 => _feedForward1;
 
-    /// <summary>Linear: [B, S, hidden] → [B, S, embed]; embed * hidden + embed parameters; state-dict key <c>feed_forward2</c>.</summary>
+    /// <summary>Linear → Dropout → Residual: [B, S, hidden] → [B, S, embed]; embed * hidden + embed parameters; state-dict key <c>feed_forward2</c>.</summary>
     partial global::TorchSharp.Modules.Linear FeedForward2 => _feedForward2;
 
     /// <summary>LayerNorm: [B, S, embed] → [B, S, embed]; 2 * embed parameters; state-dict key <c>norm2</c>.</summary>
@@ -103,11 +105,11 @@ partial class EncoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSha
         // FeedForward1: [B, S, embed] → [B, S, hidden]
         var feedForward1 = _feedForward1.call(norm1);
         feedForward1 = global::TorchSharp.torch.nn.functional.relu(feedForward1);
-        feedForward1 = global::TorchSharp.torch.nn.functional.dropout(feedForward1, Dropout, training);
+        feedForward1 = global::TorchSharp.torch.nn.functional.dropout(feedForward1, Dropout, this.training);
 
         // FeedForward2: [B, S, hidden] → [B, S, embed]
         var feedForward2 = _feedForward2.call(feedForward1);
-        feedForward2 = global::TorchSharp.torch.nn.functional.dropout(feedForward2, Dropout, training);
+        feedForward2 = global::TorchSharp.torch.nn.functional.dropout(feedForward2, Dropout, this.training);
         feedForward2 = feedForward2 + norm1;
 
         // Norm2: [B, S, embed] → [B, S, embed]

@@ -30,6 +30,8 @@ partial class Transformer : global::TorchSharp.torch.nn.Module<global::TorchShar
             throw new global::ModelDsl.ShapeMismatchException(nameof(Transformer), $"EncoderLayer 'Encoder': Attention 'SelfAttention': the width (embed) must be a multiple of the number of heads (heads) (embed = {embed}, heads = {heads})");
         if (hidden <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(Transformer), $"EncoderLayer 'Encoder': hyperparameter hidden must be positive (hidden = {hidden})");
+        if (!(dropout >= 0 && dropout <= 1))
+            throw new global::System.ArgumentOutOfRangeException(nameof(dropout), dropout, "Dropout 'SourceEmbedding': p must be between 0 and 1");
 
         Vocab = vocab;
         Layers = layers;
@@ -76,13 +78,13 @@ partial class Transformer : global::TorchSharp.torch.nn.Module<global::TorchShar
     /// <summary>The hyperparameter <c>dropout</c> this model was created with.</summary>
     public double Dropout { get; }
 
-    /// <summary>Embedding: [B, S] → [B, S, embed]; embed * vocab parameters; state-dict key <c>source_embedding</c>.</summary>
+    /// <summary>Embedding → SinusoidalEncoding → Dropout: [B, S] → [B, S, embed]; embed * vocab parameters; state-dict key <c>source_embedding</c>.</summary>
     partial global::TorchSharp.Modules.Embedding SourceEmbedding => _sourceEmbedding;
 
     /// <summary>EncoderLayer × layers: [B, S, embed] → [B, S, embed]; 4 * embed * embed * layers + 2 * embed * hidden * layers + 9 * embed * layers + hidden * layers parameters; state-dict key <c>encoder</c>.</summary>
     partial global::TorchSharp.Modules.ModuleList<global::ModelDsl.Models.Transformers.EncoderLayer> Encoder => _encoder;
 
-    /// <summary>Embedding: [B, T] → [B, T, embed]; embed * vocab parameters; state-dict key <c>target_embedding</c>.</summary>
+    /// <summary>Embedding → SinusoidalEncoding → Dropout: [B, T] → [B, T, embed]; embed * vocab parameters; state-dict key <c>target_embedding</c>.</summary>
     partial global::TorchSharp.Modules.Embedding TargetEmbedding => _targetEmbedding;
 
     /// <summary>DecoderLayer × layers: [B, T, embed] → [B, T, embed]; 8 * embed * embed * layers + 2 * embed * hidden * layers + 15 * embed * layers + hidden * layers parameters; state-dict key <c>decoder</c>.</summary>
@@ -125,7 +127,7 @@ partial class Transformer : global::TorchSharp.torch.nn.Module<global::TorchShar
         // SourceEmbedding: [B, S] → [B, S, embed]
         var sourceEmbedding = _sourceEmbedding.call(source) * global::System.Math.Sqrt(Embed);
         sourceEmbedding = sourceEmbedding + global::ModelDsl.Layers.PositionalEncoding.Sinusoidal(sourceEmbedding.shape[1], sourceEmbedding.shape[2], sourceEmbedding.device, sourceEmbedding.dtype);
-        sourceEmbedding = global::TorchSharp.torch.nn.functional.dropout(sourceEmbedding, Dropout, training);
+        sourceEmbedding = global::TorchSharp.torch.nn.functional.dropout(sourceEmbedding, Dropout, this.training);
 
         // Encoder: [B, S, embed] → [B, S, embed]
         var encoder = sourceEmbedding;
@@ -137,7 +139,7 @@ partial class Transformer : global::TorchSharp.torch.nn.Module<global::TorchShar
         // TargetEmbedding: [B, T] → [B, T, embed]
         var targetEmbedding = _targetEmbedding.call(target) * global::System.Math.Sqrt(Embed);
         targetEmbedding = targetEmbedding + global::ModelDsl.Layers.PositionalEncoding.Sinusoidal(targetEmbedding.shape[1], targetEmbedding.shape[2], targetEmbedding.device, targetEmbedding.dtype);
-        targetEmbedding = global::TorchSharp.torch.nn.functional.dropout(targetEmbedding, Dropout, training);
+        targetEmbedding = global::TorchSharp.torch.nn.functional.dropout(targetEmbedding, Dropout, this.training);
 
         // Decoder: [B, T, embed] → [B, T, embed]
         var decoder = targetEmbedding;

@@ -1,0 +1,262 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using ModelDsl.Data;
+using ModelDsl.Models.Progressive;
+using ModelDsl.Runtime.Tests.Data;
+using ModelDsl.Runtime.Tests.Memory;
+using ModelDsl.Samples;
+using ModelDsl.Samples.Pnn;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace ModelDsl.Runtime.Tests.Samples;
+
+/// <summary>The <c>pnn</c> sample: split tasks, the bit-for-bit check, the experiment on tiny tasks, the command.</summary>
+public sealed class PnnSampleTests
+{
+    // 10 images per label 0–9, each image filled with its own label / 10, so a task's images reveal their origin.
+    private static ImageDataset Labelled(int perLabel = 10)
+    {
+        var labels = Enumerable.Range(0, 10 * perLabel).Select(i => (long)(i % 10)).ToArray();
+        var images = tensor(labels.Select(l => (float)l / 10).ToArray()).reshape(-1, 1, 1, 1).expand(-1, 1, 28, 28).contiguous();
+        return new ImageDataset(images, tensor(labels));
+    }
+
+    // ---- Tasks --------------------------------------------------------------------------------------------------
+
+    [Fact]
+    public void Split_makes_five_two_class_tasks_with_labels_relabelled_to_0_and_1()
+    {
+        using var train = Labelled(20);
+        using var test = Labelled(5);
+        var tasks = PnnTasks.Split(train, test, PnnTasks.SplitMnistLabels, validationFraction: 0.1, seed: 3);
+        try
+        {
+            Assert.Equal(["0/1", "2/3", "4/5", "6/7", "8/9"], tasks.Select(t => t.Name));
+            for (var t = 0; t < 5; t++)
+            {
+                var task = tasks[t];
+                Assert.Equal(2, task.Classes);
+                Assert.Equal(36, task.Train.Count);
+                Assert.Equal(4, task.Validation.Count);
+                Assert.Equal(10, task.Test.Count);
+                foreach (var part in new[] { task.Train, task.Validation, task.Test })
+                {
+                    // The original label, read back from the pixels, is 2t + the new label.
+                    var original = part.Images[TensorIndex.Colon, 0, 0, 0].mul(10).round().to_type(ScalarType.Int64).data<long>().ToArray();
+                    var relabelled = part.Labels.data<long>().ToArray();
+                    Assert.All(relabelled, l => Assert.InRange(l, 0, 1));
+                    Assert.Equal(original, relabelled.Select(l => 2 * t + l));
+                    Assert.Contains(0L, relabelled);
+                    Assert.Contains(1L, relabelled);
+                }
+            }
+        }
+        finally
+        {
+            tasks.ForEach(t => t.Dispose());
+        }
+    }
+
+    [Fact]
+    public void Hold_out_splits_disjointly_and_reproducibly()
+    {
+        using var data = Labelled(10);
+        var (train, validation) = PnnTasks.HoldOut(data, 0.2, 1000, seed: 4);
+        var (train2, validation2) = PnnTasks.HoldOut(data, 0.2, 1000, seed: 4);
+        using (train)
+        using (validation)
+        using (train2)
+        using (validation2)
+        {
+            Assert.Equal(80, train.Count);
+            Assert.Equal(20, validation.Count);
+            Assert.True(validation.Labels.equal(validation2.Labels).item<bool>() && validation.Images.equal(validation2.Images).item<bool>());
+            Assert.Equal(100, train.Count + validation.Count);
+        }
+
+        var (capped, small) = PnnTasks.HoldOut(data, 0.5, 7, seed: 4);
+        using (capped)
+        using (small)
+            Assert.Equal((93, 7), (capped.Count, small.Count));
+    }
+
+    [Fact]
+    public void Split_mnist_10k_covers_every_image_once()
+    {
+        var tasks = PnnTasks.SplitMnist(DataPaths.Mnist10k(), seed: 1);
+        try
+        {
+            Assert.Equal(9_000, tasks.Sum(t => t.Train.Count + t.Validation.Count));
+            Assert.Equal(1_000, tasks.Sum(t => t.Test.Count));
+        }
+        finally
+        {
+            tasks.ForEach(t => t.Dispose());
+        }
+    }
+
+    [Fact]
+    public void Fashion_sequence_without_the_data_says_how_to_get_it()
+    {
+        if (DataPaths.FindFashionMnist() is not null)
+            return; // installed here: nothing to check
+        var e = Assert.Throws<DirectoryNotFoundException>(() => PnnTasks.MnistThenFashion(DataPaths.Mnist10k(), null));
+        Assert.Contains("dataset-fashion-mnist", e.Message);
+    }
+
+    // ---- The exact check ---------------------------------------------------------------------------------------
+
+    [Fact]
+    public void Snapshot_check_is_bit_for_bit()
+    {
+        var labels = tensor(new long[] { 0, 1, 1 });
+        using var recorded = new TaskSnapshot(tensor(new float[,] { { 2f, 1f }, { 0f, 3f }, { 1f, 0.5f } }), labels);
+        Assert.Equal(2.0 / 3, recorded.Accuracy, 12);
+        Assert.Equal(new long[] { 0, 1, 0 }, recorded.Predictions);
+
+        using var same = new TaskSnapshot(recorded.Logits.clone(), labels);
+        Assert.True(recorded.IsIdenticalTo(same));
+        Assert.Equal(0, recorded.MaxAbsoluteDifference(same));
+
+        // One ulp on one logit: same predictions and accuracy, but not the same bits.
+        var nudged = recorded.Logits.clone();
+        nudged[0, 1] = tensor(MathF.BitIncrement(1f));
+        using var almost = new TaskSnapshot(nudged, labels);
+        Assert.Equal(recorded.Accuracy, almost.Accuracy);
+        Assert.Equal(recorded.Predictions, almost.Predictions);
+        Assert.False(recorded.IsIdenticalTo(almost));
+        Assert.True(recorded.MaxAbsoluteDifference(almost) > 0);
+
+        // +0 and −0 compare equal as floats but differ in bits.
+        var negativeZero = recorded.Logits.clone();
+        negativeZero[1, 0] = tensor(-0f);
+        using var signed = new TaskSnapshot(negativeZero, labels);
+        Assert.False(recorded.IsIdenticalTo(signed));
+    }
+
+    [Fact]
+    public void Check_texts_say_unchanged_or_changed()
+    {
+        var kept = new TaskAccuracyRow("0/1", false, 0.99, 0.99, true, 0, 0.99, 0.7, false);
+        var changed = kept with { ProgressiveNow = 0.98, ProgressiveUnchanged = false, ProgressiveMaxDifference = 0.5 };
+        Assert.StartsWith("unchanged ✓", PnnReport.CheckText(kept));
+        Assert.StartsWith("CHANGED ✗", PnnReport.CheckText(changed));
+        Assert.Equal("−29.00 pts", PnnReport.ChangeText(0.99, 0.7, false, false));
+        Assert.Equal("unchanged", PnnReport.ChangeText(0.99, 0.99, true, false));
+    }
+
+    // ---- The experiment ----------------------------------------------------------------------------------------
+
+    private static List<PnnTask> TinyTasks()
+    {
+        manual_seed(40);
+        PnnTask Make(string name, int shift)
+        {
+            // Two classes separated by the mean brightness of one half of the image.
+            ImageDataset Part(int n)
+            {
+                var y = randint(0, 2, [n]);
+                var x = rand(n, 1, 28, 28) * 0.5f;
+                var half = x[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(shift * 14, shift * 14 + 14)];
+                half.add_(y.to_type(ScalarType.Float32).reshape(-1, 1, 1, 1) * 0.5f);
+                return new ImageDataset(x, y);
+            }
+
+            return new PnnTask(name, 2, Part(128), Part(32), Part(64));
+        }
+
+        return [Make("A", 0), Make("B", 1), Make("C", 0)];
+    }
+
+    [Fact]
+    public void Experiment_keeps_earlier_tasks_bit_identical_while_fine_tuning_changes_them()
+    {
+        using var threads = TorchThreads.Single();
+        var tasks = TinyTasks();
+        try
+        {
+            var settings = new PnnSettings { Steps = 12, BatchSize = 16, EvalEvery = 4, LearningRate = 1e-2, Seed = 2 };
+            using var experiment = new PnnExperiment<MlpColumn>(tasks, () => new MlpColumn(hidden: 8, classes: 2), settings);
+            var reports = new List<AfterTaskReport>();
+            experiment.Run(reports.Add);
+
+            Assert.Equal(3, reports.Count);
+            Assert.Equal(3, experiment.Network.ColumnCount);
+            Assert.Equal([0, 1, 2], experiment.ColumnOfTask);
+            var last = reports[^1];
+            Assert.Equal(3, last.Rows.Count);
+            Assert.All(last.Rows.Take(2), r => Assert.True(r.ProgressiveUnchanged && r.ProgressiveNow == r.ProgressiveRecorded && r.ProgressiveMaxDifference == 0));
+            // The fine-tuned column kept training, so its answers on the first task changed.
+            Assert.False(last.Rows[0].FineTuningUnchanged);
+
+            // Task 0: the first column, the fresh column and the fine-tuned column start alike and see the same batches.
+            var first = experiment.Transfer[0];
+            Assert.Equal(first.FreshAccuracy, first.ProgressiveAccuracy);
+            Assert.Equal(first.ProgressiveAccuracy, reports[0].Rows[0].FineTuningRecorded);
+
+            // Later columns pay for their adapters: more trainable parameters than a fresh column.
+            var column = 784 * 8 + 8 + 8 * 8 + 8 + 8 * 2 + 2;
+            Assert.Equal(column, first.TrainableParameters);
+            Assert.Equal(column, first.FreshParameters);
+            Assert.True(experiment.Transfer[1].TrainableParameters > column);
+            Assert.True(experiment.Transfer[2].TrainableParameters > experiment.Transfer[1].TrainableParameters);
+        }
+        finally
+        {
+            tasks.ForEach(t => t.Dispose());
+        }
+    }
+
+    [Fact]
+    public void Growth_adds_columns_for_a_task_that_plateaus_below_the_target()
+    {
+        using var threads = TorchThreads.Single();
+        var tasks = TinyTasks().Take(2).ToList();
+        try
+        {
+            // An unreachable target and patience 1: every task grows up to the cap of two columns.
+            var settings = new PnnSettings { Steps = 8, BatchSize = 16, EvalEvery = 2, Seed = 3, Grow = true, GrowTarget = 1.0, GrowPatience = 1, MaxColumnsPerTask = 2 };
+            using var experiment = new PnnExperiment<MlpColumn>(tasks, () => new MlpColumn(hidden: 8, classes: 2), settings);
+            experiment.Run();
+            Assert.Equal(4, experiment.Network.ColumnCount);
+            Assert.Equal([1, 3], experiment.ColumnOfTask);
+            Assert.Equal(["A", "B"], experiment.Growth.Select(g => g.Task));
+            Assert.True(experiment.Reports[^1].Rows[0].ProgressiveUnchanged);
+        }
+        finally
+        {
+            tasks.ForEach(t => t.Dispose());
+        }
+    }
+
+    // ---- Command ------------------------------------------------------------------------------------------------
+
+    [Fact]
+    public void Command_prints_the_tables_and_the_exact_checks()
+    {
+        using var dir = new TempDirectory();
+        var output = new StringWriter();
+        var code = SamplesApp.Run(["pnn", "--steps", "5", "--hidden", "16", "--eval-every", "5", "--threads", "1", "--out", dir.Path], output);
+        var text = output.ToString();
+        Assert.True(code == 0, text);
+        Assert.Contains("After task 5/5 (8/9)", text);
+        Assert.Contains("unchanged ✓", text);
+        Assert.DoesNotContain("CHANGED", text);
+        Assert.Contains("Transfer", text);
+        Assert.True(File.Exists(dir.File("pnn.mdl")));
+    }
+
+    [Fact]
+    public void Command_explains_a_missing_fashion_mnist()
+    {
+        if (DataPaths.FindFashionMnist() is not null)
+            return;
+        var output = new StringWriter();
+        var code = SamplesApp.Run(["pnn", "--sequence", "mnist-fashion", "--steps", "1"], output);
+        Assert.Equal(1, code);
+        Assert.Contains("dataset-fashion-mnist", output.ToString());
+    }
+}

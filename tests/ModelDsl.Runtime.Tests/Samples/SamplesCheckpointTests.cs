@@ -1,0 +1,65 @@
+using System;
+using System.IO;
+using ModelDsl.Runtime.Tests.Data;
+using ModelDsl.Training;
+using Xunit;
+
+namespace ModelDsl.Runtime.Tests.Samples;
+
+/// <summary>A checkpoint write that dies half-way leaves the previous checkpoint usable.</summary>
+public sealed class SamplesCheckpointTests
+{
+    private static string[] TinyGpt(string data, string output, int steps, params string[] extra) =>
+    [
+        "gpt", "--data", data, "--out", output, "--steps", steps.ToString(), "--threads", "1",
+        "--layers", "1", "--heads", "2", "--embed", "16", "--block", "16", "--batch", "4",
+        "--eval-interval", "10", "--eval-iters", "1", "--sample-chars", "0", .. extra,
+    ];
+
+    [Fact]
+    public void AWriteThatFailsHalfWayLeavesThePreviousCheckpointIntact()
+    {
+        using var dir = new TempDirectory();
+        var data = SamplesHarness.WriteText(dir);
+        var output = dir.File("out");
+        var (code, text) = SamplesHarness.Run(TinyGpt(data, output, 3));
+        Assert.True(code == 0, text);
+        var path = Path.Combine(output, "checkpoint.mdl");
+        var before = File.ReadAllBytes(path);
+
+        // The same atomic write the session uses, dying after half a checkpoint's bytes.
+        var failure = Assert.Throws<IOException>(() => AtomicFile.Write(path, stream =>
+        {
+            stream.Write(before.AsSpan(0, before.Length / 2));
+            throw new IOException("simulated crash while writing");
+        }));
+        Assert.Equal("simulated crash while writing", failure.Message);
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.False(File.Exists(AtomicFile.TempPath(path)));
+
+        var (resumeCode, resumeText) = SamplesHarness.Run(TinyGpt(data, output, 5, "--resume"));
+        Assert.True(resumeCode == 0, resumeText);
+        Assert.Contains("at step 3", resumeText);
+        Assert.Equal(5, Checkpoint.ReadInfo(path).Metadata.Step);
+    }
+
+    [Fact]
+    public void ATruncatedTemporaryFileFromAKilledRunIsIgnored()
+    {
+        using var dir = new TempDirectory();
+        var data = SamplesHarness.WriteText(dir);
+        var output = dir.File("out");
+        var (code, text) = SamplesHarness.Run(TinyGpt(data, output, 2));
+        Assert.True(code == 0, text);
+        var path = Path.Combine(output, "checkpoint.mdl");
+
+        // A process killed mid-write leaves checkpoint.mdl.tmp behind; the checkpoint itself is the previous one.
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(AtomicFile.TempPath(path), bytes.AsSpan(0, bytes.Length / 3).ToArray());
+
+        var (resumeCode, resumeText) = SamplesHarness.Run(TinyGpt(data, output, 4, "--resume"));
+        Assert.True(resumeCode == 0, resumeText);
+        Assert.Equal(4, Checkpoint.ReadInfo(path).Metadata.Step);
+        Assert.False(File.Exists(AtomicFile.TempPath(path)));
+    }
+}
