@@ -50,8 +50,6 @@ public static class Program
                 return TableCommand.Run(args.Contains("--quick"));
             case "--memory":
                 return MemoryCommand.Run();
-            case "--probe":
-                return Probe.Run();
             case "--help" or "-h":
                 Console.WriteLine("usage: ModelDsl.Benchmarks [--table [--quick] | --memory | --bdn <BenchmarkDotNet args>] [--threads N (default 2)]");
                 return 0;

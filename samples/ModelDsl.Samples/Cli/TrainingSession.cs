@@ -234,6 +234,7 @@ public sealed class TrainingSession
                     if (run.Context.InterruptRequested || (run.StopAfter is { } stop && session.Step - _startStep >= stop))
                         return Interrupt();
 
+                    if (Environment.GetEnvironmentVariable("MODELDSL_GC_STRESS") == "1") { GC.Collect(); GC.WaitForPendingFinalizers(); } // TEMP
                     IReadOnlyList<(string Name, double Value)> losses;
                     try
                     {

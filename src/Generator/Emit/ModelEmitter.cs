@@ -48,6 +48,12 @@ internal static class ModelEmitter
                 EmitProperty(w, member);
             EmitParameterCount(w, plan);
             w.Line();
+            w.Line("// Layers are registered explicitly, in declaration order, under their state-dict keys.");
+            w.Line("/// <inheritdoc/>");
+            w.Line("protected override void RegisterComponents()");
+            w.Line("{");
+            w.Line("}");
+            w.Line();
             w.Lines(forward);
             w.Line();
             w.Line("/// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>");
@@ -97,7 +103,8 @@ internal static class ModelEmitter
                 if (member.Layer!.Args.FirstOrDefault(a => a.Name == "tiedTo") is { } tied)
                 {
                     var target = plan.Members.First(m => m.Name == tied.Literal);
-                    w.Line($"{member.FieldName}.weight = {target.FieldName}.weight!; // tied: one tensor, counted once");
+                    // The Linear holds its Parameter object; handing that object to the other module makes both share it.
+                    w.Line($"{target.FieldName}.weight = {member.FieldName}.weight!; // tied: one tensor, counted once");
                 }
             }
 
@@ -137,6 +144,9 @@ internal static class ModelEmitter
         }
 
         w.Line($"register_module(\"{member.StateKey}\", {member.FieldName});");
+        // Scaled embeddings start at N(0, 1/dim), so that after the √dim scale they have unit variance.
+        if (member.Ops.Any(o => o.Kind == "ScaledLayer"))
+            w.Line($"{CodeNames.Nn}.init.normal_({member.FieldName}.weight!, 0.0, 1.0 / global::System.Math.Sqrt({layer.Args.First(a => a.Name == "dim").Dim!.ToCode(Naming.Escape)}));");
     }
 
     private static void EmitProperty(IndentedWriter w, MemberPlan member)

@@ -48,8 +48,9 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         var (batch, time) = (x.shape[0], x.shape[1]);
         var headSize = _embed / _heads;
 
-        // [B, T, 3·E] → three [B, heads, T, headSize] views.
-        var qkv = c_attn.call(x).view(batch, time, 3, _heads, headSize).permute(2, 0, 3, 1, 4);
+        // [B, T, 3·E] → three [B, heads, T, headSize] views. unbind, not qkv[0], qkv[1], qkv[2]: the backward of
+        // unbind stacks the three gradients once, where three selects each zero-fill a full-size gradient and add.
+        var qkv = c_attn.call(x).view(batch, time, 3, _heads, headSize).permute(2, 0, 3, 1, 4).unbind(0);
         var (q, k, v) = (qkv[0], qkv[1], qkv[2]);
 
         var y = Cache is { } cache

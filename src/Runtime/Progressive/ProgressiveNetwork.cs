@@ -16,8 +16,8 @@ public sealed class ProgressiveNetwork<TColumn> : nn.Module<Tensor, Tensor>
     where TColumn : nn.Module<Tensor, Tensor>, IProgressiveColumn
 {
     private readonly Func<TColumn> _createColumn;
-    private readonly ModuleList<TColumn> columns = new();
-    private readonly ModuleList<ModuleList<LateralAdapter>> laterals = new();
+    private readonly ModuleSequence<TColumn> columns = new();
+    private readonly ModuleSequence<ModuleSequence<LateralAdapter>> laterals = new();
 
     /// <summary>Creates an empty network; <paramref name="createColumn"/> builds each new column.</summary>
     public ProgressiveNetwork(Func<TColumn> createColumn)
@@ -32,7 +32,7 @@ public sealed class ProgressiveNetwork<TColumn> : nn.Module<Tensor, Tensor>
     public int ColumnCount => columns.Count;
 
     /// <summary>The columns, oldest first.</summary>
-    public IReadOnlyList<TColumn> Columns => columns.ToList();
+    public IReadOnlyList<TColumn> Columns => columns.Items;
 
     /// <summary>Freezes every existing column and adds a new trainable one with its lateral adapters.</summary>
     public TColumn AddColumn()
@@ -40,7 +40,7 @@ public sealed class ProgressiveNetwork<TColumn> : nn.Module<Tensor, Tensor>
         foreach (var parameter in parameters())
             parameter.requires_grad = false;
         var column = _createColumn();
-        var adapters = new ModuleList<LateralAdapter>();
+        var adapters = new ModuleSequence<LateralAdapter>();
         if (columns.Count > 0)
             foreach (var adapter in column.CreateLateralAdapters(columns.Count))
                 adapters.Add(adapter);
@@ -52,7 +52,7 @@ public sealed class ProgressiveNetwork<TColumn> : nn.Module<Tensor, Tensor>
 
     /// <summary>The parameters of the newest column and its adapters: the only ones an optimizer should see.</summary>
     public IEnumerable<Parameter> TrainableParameters()
-        => columns.Count == 0 ? Enumerable.Empty<Parameter>() : columns[^1].parameters().Concat(laterals[^1].parameters());
+        => columns.Count == 0 ? Enumerable.Empty<Parameter>() : columns[columns.Count - 1].parameters().Concat(laterals[laterals.Count - 1].parameters());
 
     /// <summary>The number of trainable parameters of the newest column, adapters included.</summary>
     public long TrainableParameterCount => TrainableParameters().Sum(p => p.numel());
@@ -82,6 +82,12 @@ public sealed class ProgressiveNetwork<TColumn> : nn.Module<Tensor, Tensor>
         }
 
         return scope.MoveToOuter(output);
+    }
+
+    /// <inheritdoc/>
+    protected override void RegisterComponents()
+    {
+        // The sequences are registered explicitly in the constructor.
     }
 
     /// <inheritdoc/>

@@ -89,7 +89,7 @@ public sealed class ClassifierTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>PyTorch-style state-dict keys, one per tensor: features.conv1.weight … logits.bias.</summary>
-    [Fact(Skip = TransformerTests.NestedKeysBug)]
+    [Fact]
     public void State_dict_has_one_pytorch_style_key_per_tensor()
     {
         using var classifier = new MnistClassifier();

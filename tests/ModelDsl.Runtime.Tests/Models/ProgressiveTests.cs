@@ -159,7 +159,7 @@ public sealed class ProgressiveTests : IDisposable
     /// The network owns its columns and adapters like any PyTorch module: parameters() and the state dict list them all
     /// (columns.k.*, laterals.k.i.*), and adding a column sets requires_grad = false on everything that came before.
     /// </summary>
-    [Fact(Skip = RegistrationBug)]
+    [Fact]
     public void Network_lists_every_column_and_adapter_and_freezes_the_earlier_ones()
     {
         using var network = MlpNetwork();
@@ -177,7 +177,7 @@ public sealed class ProgressiveTests : IDisposable
     }
 
     /// <summary>Training column 2 trains its lateral adapters too (they are what transfers column 1's features).</summary>
-    [Fact(Skip = RegistrationBug)]
+    [Fact]
     public void Training_a_new_column_trains_its_lateral_adapters()
     {
         manual_seed(36);
@@ -203,7 +203,7 @@ public sealed class ProgressiveTests : IDisposable
     /// U = Linear(h → h, no bias); into Head, α, V = Linear(h·k → h), U = Linear(h → c, no bias). The first layer and
     /// the first column have no laterals.
     /// </summary>
-    [Fact(Skip = RegistrationBug)]
+    [Fact]
     public void Mlp_adapters_have_the_shapes_of_Rusu_et_al()
     {
         using var network = MlpNetwork();
@@ -237,7 +237,7 @@ public sealed class ProgressiveTests : IDisposable
     /// 1×1) and U = Conv2d(16 → 32, 3×3, no bias) — the layer's geometry; into Hidden (dense, input 1,568),
     /// V = Linear(1,568k → 1,568), U = Linear(1,568 → 64, no bias); into Head, V = Linear(64k → 64), U = Linear(64 → c, no bias).
     /// </summary>
-    [Fact(Skip = RegistrationBug)]
+    [Fact]
     public void Conv_adapters_have_the_shapes_of_Rusu_et_al()
     {
         using var network = new ProgressiveNetwork<ConvColumn>(() => new ConvColumn(classes: 3));
@@ -311,7 +311,7 @@ public sealed class ProgressiveTests : IDisposable
     /// MlpColumn(h, c) + [1 + (h·k·h + h) + h·h] + [1 + (h·k·h + h) + h·c]. h 32, c 4, k 1: 26,308 + 2,081 + 1,185 = 29,574;
     /// k 2: 26,308 + 3,105 + 2,209 = 31,622.
     /// </summary>
-    [Fact(Skip = RegistrationBug)]
+    [Fact]
     public void Trainable_parameter_count_of_a_new_mlp_column_matches_the_formula()
     {
         static long Formula(long h, long c, long k) =>
@@ -335,7 +335,7 @@ public sealed class ProgressiveTests : IDisposable
     /// ConvColumn(c) + Conv2 adapter [1 + (16·16k + 16) + 32·16·9] + Hidden adapter [1 + (1,568·1,568k + 1,568) + 1,568·64]
     /// + Head adapter [1 + (64·64k + 64) + 64c]. c 3, k 1: 105,411 + 4,881 + 2,560,545 + 4,353 = 2,675,190.
     /// </summary>
-    [Fact(Skip = RegistrationBug)]
+    [Fact]
     public void Trainable_parameter_count_of_a_new_conv_column_matches_the_formula()
     {
         static long Formula(long c, long k) =>
@@ -368,7 +368,7 @@ public sealed class ProgressiveTests : IDisposable
         Assert.True(losses[^1] < 0.05f, $"final loss {losses[^1]} (under 0.05 first at step {FirstStepUnder(losses, 0.05f)})");
     }
 
-    [Fact(Skip = RegistrationBug)]
+    [Fact]
     public void Save_load_round_trip_of_a_two_column_network_gives_identical_outputs()
     {
         manual_seed(35);

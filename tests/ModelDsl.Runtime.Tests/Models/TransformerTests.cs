@@ -59,7 +59,7 @@ public sealed class TransformerTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>PyTorch-style state-dict keys: one entry per tensor, named after the members (encoder.0.self_attention.query.weight, …).</summary>
-    [Fact(Skip = NestedKeysBug)]
+    [Fact]
     public void State_dict_has_one_pytorch_style_key_per_tensor()
     {
         using var model = new Transformer(vocab: Vocab, layers: 1, heads: 4, embed: 32, hidden: 64, dropout: 0.0);
@@ -234,9 +234,7 @@ public sealed class TransformerTests(ITestOutputHelper output) : IDisposable
     /// Scaled embeddings (×√embed, Vaswani et al. §3.4) are meant to start at std embed^-1/2 (fairseq's and tensor2tensor's
     /// init), so that √embed·E has unit scale like the sinusoidal encodings it is added to.
     /// </summary>
-    [Fact(Skip = "bug (deviation from the reference implementations): Embedding(Scaled = true) keeps TorchSharp's N(0, 1) init, " +
-                 "so √embed·E has std √embed (5.7 at embed 32) and drowns the ±1 sinusoidal positions; the toy reversal then needs " +
-                 "~400 steps of 128 instead of ~150 of 64. Initialise scaled embeddings N(0, embed^-1/2)")]
+    [Fact]
     public void Scaled_embeddings_start_at_unit_scale()
     {
         manual_seed(27);

@@ -27,21 +27,6 @@ internal static class ParityAssert
         AssertCopied(from, to);
     }
 
-    /// <summary>
-    /// Copies the entries of <paramref name="from"/>'s state dict that <paramref name="to"/> has, requiring that
-    /// every entry of <paramref name="to"/> is covered (extra entries of <paramref name="from"/> are ignored).
-    /// </summary>
-    public static void CopyWeightsIgnoringExtraKeys(nn.Module from, nn.Module to)
-    {
-        var source = from.state_dict();
-        var wanted = to.state_dict().Keys.ToHashSet();
-        var filtered = source.Where(e => wanted.Contains(e.Key)).ToDictionary(e => e.Key, e => e.Value);
-        var (missing, unexpected) = to.load_state_dict(filtered, strict: true);
-        Assert.Empty(missing);
-        Assert.Empty(unexpected);
-        AssertCopied(from, to);
-    }
-
     private static void AssertCopied(nn.Module from, nn.Module to)
     {
         var target = to.state_dict();

@@ -107,7 +107,7 @@ public sealed class Seq2SeqSampleTests
         Assert.Equal(new long[] { 2, 5 }, batch.Source.shape);
         Assert.Equal(new long[] { 2, 6 }, batch.DecoderInput.shape);
         Assert.Equal(new long[] { 2, 6 }, batch.Labels.shape);
-        Assert.Equal(new[] { 4L, 5, 6, 0, 0, 5, 6, 7, 8, 9 }, batch.Source.data<long>().ToArray());
+        Assert.Equal(new[] { 4L, 5, 6, 0, 0, 7, 8, 9, 10, 11 }, batch.Source.data<long>().ToArray());
         Assert.Equal(new[] { false, false, false, true, true, false, false, false, false, false }, batch.SourcePadding.data<bool>().ToArray());
         // Decoder input: BOS then the target, PAD after; labels: the target, EOS, PAD after.
         Assert.Equal(new[] { 1L, 6, 5, 4, 0, 0, 1, 11, 10, 9, 8, 7 }, batch.DecoderInput.data<long>().ToArray());
