@@ -113,7 +113,7 @@ internal sealed class HandWrittenGpt : nn.Module<Tensor, Tensor>
         lm_head = nn.Linear(embed, vocab, hasBias: false);
         (block_size, this.dropout) = (blockSize, dropout);
         RegisterComponents();
-        lm_head.weight = wte.weight!; // weight tying, as in nanoGPT
+        wte.weight = lm_head.weight; // weight tying, as in nanoGPT (transformer.wte.weight = lm_head.weight)
     }
 
     public override Tensor forward(Tensor idx)
@@ -129,6 +129,11 @@ internal sealed class HandWrittenGpt : nn.Module<Tensor, Tensor>
         return scope.MoveToOuter(lm_head.call(ln_f.call(x)));
     }
 
-    /// <summary>Maps a parameter name of this model to the generated <c>Gpt</c>'s (its blocks name the MLP layers <c>mlp_fc</c>, <c>mlp_proj</c>).</summary>
-    public static string GeneratedName(string name) => name.Replace("mlp.c_fc", "mlp_fc", StringComparison.Ordinal).Replace("mlp.c_proj", "mlp_proj", StringComparison.Ordinal);
+    /// <summary>
+    /// Maps a parameter name of this model to the generated <c>Gpt</c>'s: its blocks name the MLP layers <c>mlp_fc</c>,
+    /// <c>mlp_proj</c>, and the tied matrix is read from <c>wte.weight</c> whichever name lists it.
+    /// </summary>
+    public static string GeneratedName(string name) => name == "lm_head.weight"
+        ? "wte.weight"
+        : name.Replace("mlp.c_fc", "mlp_fc", StringComparison.Ordinal).Replace("mlp.c_proj", "mlp_proj", StringComparison.Ordinal);
 }

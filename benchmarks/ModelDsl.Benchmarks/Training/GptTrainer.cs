@@ -63,9 +63,9 @@ internal sealed class GptTrainer : IDisposable
         Config = config;
         _model = model;
         _model.train();
-        // nanoGPT: AdamW, lr 1e-3, betas (0.9, 0.99), weight decay 0.1. TorchSharp 0.107 lists the tied matrix twice
-        // (wte.weight and lm_head.weight are two Parameter objects over one tensor), and an optimizer given both
-        // steps it twice per step; PyTorch's parameters() would list it once, so pass it once.
+        // nanoGPT: AdamW, lr 1e-3, betas (0.9, 0.99), weight decay 0.1. Where TorchSharp 0.107 lists the tied matrix
+        // twice (wte.weight and lm_head.weight as two Parameter objects over one tensor, depending on which way it was
+        // tied), an optimizer given both steps it twice per step; PyTorch's parameters() lists it once, so pass it once.
         _optimizer = optim.AdamW(TrainableParameters(_model), lr: 1e-3, beta1: 0.9, beta2: 0.99, weight_decay: 0.1);
         var generator = new torch.Generator(seed: (ulong)dataSeed);
         _batches = Enumerable.Range(0, BatchPool).Select(_ =>

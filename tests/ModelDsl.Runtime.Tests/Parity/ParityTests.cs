@@ -96,6 +96,26 @@ public sealed class ParityTests
     }
 
     [Fact]
+    public void ResidualBlockWithDropoutDrawsTheSameMasks()
+    {
+        // Dropout sits after GELU in both; with the same seed they drop the same units in train mode.
+        const int embed = 12, hidden = 20;
+        random.manual_seed(7);
+        var generated = new ParityBlock(embed, hidden, dropout: 0.3);
+        var hand = new HandBlock(embed, hidden, dropout: 0.3);
+        ParityAssert.CopyWeights(generated, hand);
+        ParityAssert.SameOutputsAndGradients(
+            generated, x => generated.call(x[0]), hand, x => hand.call(x[0]),
+            () => [randn(3, 5, embed)]);
+
+        // And dropout is really active in train mode: two draws differ.
+        generated.train();
+        using var scope = NewDisposeScope();
+        var input = randn(3, 5, embed);
+        Assert.False(generated.call(input).allclose(generated.call(input)));
+    }
+
+    [Fact]
     public void DcganDecoder()
     {
         random.manual_seed(4);

@@ -73,7 +73,7 @@ public sealed class PnnSampleTests
         {
             Assert.Equal(80, train.Count);
             Assert.Equal(20, validation.Count);
-            Assert.True(validation.Labels.equal(validation2.Labels).item<bool>() && validation.Images.equal(validation2.Images).item<bool>());
+            Assert.True(validation.Labels.eq(validation2.Labels).all().item<bool>() && validation.Images.eq(validation2.Images).all().item<bool>());
             Assert.Equal(100, train.Count + validation.Count);
         }
 

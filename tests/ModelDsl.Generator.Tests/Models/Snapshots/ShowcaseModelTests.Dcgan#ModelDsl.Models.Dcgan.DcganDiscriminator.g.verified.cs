@@ -56,6 +56,12 @@ partial class DcganDiscriminator : global::TorchSharp.torch.nn.Module<global::To
     /// <summary>The number of trainable parameters: 2 * (((size - 1) / 2) / 2) * (((size - 1) / 2) / 2) * width + 4 * (((size - 1) / 2) / 2) * width + 25 * channels * width + 50 * width * width + 5 * width + 1.</summary>
     public long ParameterCount { get; }
 
+    // Layers are registered explicitly, in declaration order, under their state-dict keys.
+    /// <inheritdoc/>
+    protected override void RegisterComponents()
+    {
+    }
+
     /// <inheritdoc cref="Forward"/>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor image) => Forward(image);
 

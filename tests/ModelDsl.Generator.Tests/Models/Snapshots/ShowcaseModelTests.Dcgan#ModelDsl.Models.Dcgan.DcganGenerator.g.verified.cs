@@ -86,6 +86,12 @@ partial class DcganGenerator : global::TorchSharp.torch.nn.Module<global::TorchS
     /// <summary>The number of trainable parameters: 4 * noise * (size / 4) * (size / 4) * width + 8 * (size / 4) * (size / 4) * width + 25 * channels * width + 250 * width * width + channels + 6 * width.</summary>
     public long ParameterCount { get; }
 
+    // Layers are registered explicitly, in declaration order, under their state-dict keys.
+    /// <inheritdoc/>
+    protected override void RegisterComponents()
+    {
+    }
+
     /// <inheritdoc cref="Forward"/>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor z) => Forward(z);
 

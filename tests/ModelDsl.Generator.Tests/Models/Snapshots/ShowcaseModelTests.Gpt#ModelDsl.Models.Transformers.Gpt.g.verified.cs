@@ -53,7 +53,7 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         register_module("ln_f", _ln_F);
         _lm_Head = global::TorchSharp.torch.nn.Linear(embed, vocab, hasBias: false);
         register_module("lm_head", _lm_Head);
-        _lm_Head.weight = _wte.weight!; // tied: one tensor, counted once
+        _wte.weight = _lm_Head.weight!; // tied: one tensor, counted once
         ParameterCount = 12 * (long)embed * (long)embed * (long)layers + (long)blockSize * (long)embed + 13 * (long)embed * (long)layers + (long)embed * (long)vocab + 2 * (long)embed;
     }
 
@@ -92,6 +92,12 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
 
     /// <summary>The number of trainable parameters: 12 * embed * embed * layers + blockSize * embed + 13 * embed * layers + embed * vocab + 2 * embed.</summary>
     public long ParameterCount { get; }
+
+    // Layers are registered explicitly, in declaration order, under their state-dict keys.
+    /// <inheritdoc/>
+    protected override void RegisterComponents()
+    {
+    }
 
     /// <inheritdoc cref="Forward"/>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor idx) => Forward(idx);

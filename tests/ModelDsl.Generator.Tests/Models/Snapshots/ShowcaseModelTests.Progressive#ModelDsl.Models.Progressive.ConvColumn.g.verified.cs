@@ -50,6 +50,12 @@ partial class ConvColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp
     /// <summary>The number of trainable parameters: 65 * classes + 105216.</summary>
     public long ParameterCount { get; }
 
+    // Layers are registered explicitly, in declaration order, under their state-dict keys.
+    /// <inheritdoc/>
+    protected override void RegisterComponents()
+    {
+    }
+
     /// <inheritdoc cref="Forward"/>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor image) => Forward(image);
 

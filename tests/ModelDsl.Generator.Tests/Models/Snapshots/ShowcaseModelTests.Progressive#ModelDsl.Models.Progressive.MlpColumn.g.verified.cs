@@ -50,6 +50,12 @@ partial class MlpColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp.
     /// <summary>The number of trainable parameters: classes * hidden + hidden * hidden + classes + 786 * hidden.</summary>
     public long ParameterCount { get; }
 
+    // Layers are registered explicitly, in declaration order, under their state-dict keys.
+    /// <inheritdoc/>
+    protected override void RegisterComponents()
+    {
+    }
+
     /// <inheritdoc cref="Forward"/>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor image) => Forward(image);
 

@@ -88,6 +88,12 @@ partial class DecoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSha
     /// <summary>The number of trainable parameters: 8 * embed * embed + 2 * embed * hidden + 15 * embed + hidden.</summary>
     public long ParameterCount { get; }
 
+    // Layers are registered explicitly, in declaration order, under their state-dict keys.
+    /// <inheritdoc/>
+    protected override void RegisterComponents()
+    {
+    }
+
     /// <inheritdoc cref="Forward"/>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor memory, global::TorchSharp.torch.Tensor sourcePadding, global::TorchSharp.torch.Tensor targetPadding) => Forward(x, memory, sourcePadding, targetPadding);
 

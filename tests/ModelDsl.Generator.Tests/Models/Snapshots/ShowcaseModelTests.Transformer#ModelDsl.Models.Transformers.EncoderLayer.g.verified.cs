@@ -76,6 +76,12 @@ partial class EncoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSha
     /// <summary>The number of trainable parameters: 4 * embed * embed + 2 * embed * hidden + 9 * embed + hidden.</summary>
     public long ParameterCount { get; }
 
+    // Layers are registered explicitly, in declaration order, under their state-dict keys.
+    /// <inheritdoc/>
+    protected override void RegisterComponents()
+    {
+    }
+
     /// <inheritdoc cref="Forward"/>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor padding) => Forward(x, padding);
 

@@ -41,6 +41,7 @@ partial class Transformer : global::TorchSharp.torch.nn.Module<global::TorchShar
         Dropout = dropout;
         _sourceEmbedding = global::TorchSharp.torch.nn.Embedding(vocab, embed);
         register_module("source_embedding", _sourceEmbedding);
+        global::TorchSharp.torch.nn.init.normal_(_sourceEmbedding.weight!, 0.0, 1.0 / global::System.Math.Sqrt(embed));
         _encoder = new global::TorchSharp.Modules.ModuleList<global::ModelDsl.Models.Transformers.EncoderLayer>();
         for (var i = 0; i < layers; i++)
         {
@@ -49,6 +50,7 @@ partial class Transformer : global::TorchSharp.torch.nn.Module<global::TorchShar
         register_module("encoder", _encoder);
         _targetEmbedding = global::TorchSharp.torch.nn.Embedding(vocab, embed);
         register_module("target_embedding", _targetEmbedding);
+        global::TorchSharp.torch.nn.init.normal_(_targetEmbedding.weight!, 0.0, 1.0 / global::System.Math.Sqrt(embed));
         _decoder = new global::TorchSharp.Modules.ModuleList<global::ModelDsl.Models.Transformers.DecoderLayer>();
         for (var i = 0; i < layers; i++)
         {
@@ -95,6 +97,12 @@ partial class Transformer : global::TorchSharp.torch.nn.Module<global::TorchShar
 
     /// <summary>The number of trainable parameters: 12 * embed * embed * layers + 4 * embed * hidden * layers + 24 * embed * layers + 3 * embed * vocab + 2 * hidden * layers + vocab.</summary>
     public long ParameterCount { get; }
+
+    // Layers are registered explicitly, in declaration order, under their state-dict keys.
+    /// <inheritdoc/>
+    protected override void RegisterComponents()
+    {
+    }
 
     /// <inheritdoc cref="Forward"/>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor source, global::TorchSharp.torch.Tensor target, global::TorchSharp.torch.Tensor sourcePadding, global::TorchSharp.torch.Tensor targetPadding) => Forward(source, target, sourcePadding, targetPadding);

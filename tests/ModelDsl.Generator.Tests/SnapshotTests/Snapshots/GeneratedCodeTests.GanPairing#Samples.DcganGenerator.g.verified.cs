@@ -60,6 +60,12 @@ partial class DcganGenerator : global::TorchSharp.torch.nn.Module<global::TorchS
     /// <summary>The number of trainable parameters, known at compile time.</summary>
     public const long ParameterCount = 2305472;
 
+    // Layers are registered explicitly, in declaration order, under their state-dict keys.
+    /// <inheritdoc/>
+    protected override void RegisterComponents()
+    {
+    }
+
     /// <inheritdoc cref="Forward"/>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor z) => Forward(z);
 

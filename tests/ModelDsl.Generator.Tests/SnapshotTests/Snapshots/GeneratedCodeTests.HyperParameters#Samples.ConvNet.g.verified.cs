@@ -64,6 +64,12 @@ partial class ConvNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     /// <summary>The number of trainable parameters: 18 * channels * channels + 128 * channels * hidden + classes * hidden + 30 * channels + classes + hidden.</summary>
     public long ParameterCount { get; }
 
+    // Layers are registered explicitly, in declaration order, under their state-dict keys.
+    /// <inheritdoc/>
+    protected override void RegisterComponents()
+    {
+    }
+
     /// <inheritdoc cref="Forward"/>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x) => Forward(x);
 

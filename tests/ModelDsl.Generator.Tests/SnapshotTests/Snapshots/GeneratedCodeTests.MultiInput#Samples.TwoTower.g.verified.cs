@@ -36,6 +36,12 @@ partial class TwoTower : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     /// <summary>The number of trainable parameters, known at compile time.</summary>
     public const long ParameterCount = 51194;
 
+    // Layers are registered explicitly, in declaration order, under their state-dict keys.
+    /// <inheritdoc/>
+    protected override void RegisterComponents()
+    {
+    }
+
     /// <inheritdoc cref="Forward"/>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor image, global::TorchSharp.torch.Tensor meta) => Forward(image, meta);
 

@@ -30,6 +30,12 @@ partial class Classifier : global::TorchSharp.torch.nn.Module<global::TorchSharp
     /// <summary>The number of trainable parameters, known at compile time.</summary>
     public const long ParameterCount = 101770;
 
+    // Layers are registered explicitly, in declaration order, under their state-dict keys.
+    /// <inheritdoc/>
+    protected override void RegisterComponents()
+    {
+    }
+
     /// <inheritdoc cref="Forward"/>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x) => Forward(x);
 

@@ -38,6 +38,12 @@ partial class CrossMix : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     /// <summary>The number of trainable parameters: embed * embed + 3 * embed.</summary>
     public long ParameterCount { get; }
 
+    // Layers are registered explicitly, in declaration order, under their state-dict keys.
+    /// <inheritdoc/>
+    protected override void RegisterComponents()
+    {
+    }
+
     /// <inheritdoc cref="Forward"/>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor memory) => Forward(x, memory);
 

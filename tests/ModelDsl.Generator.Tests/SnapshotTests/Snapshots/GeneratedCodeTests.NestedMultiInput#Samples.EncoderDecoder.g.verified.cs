@@ -30,6 +30,12 @@ partial class EncoderDecoder : global::TorchSharp.torch.nn.Module<global::TorchS
     /// <summary>The number of trainable parameters, known at compile time.</summary>
     public const long ParameterCount = 1664;
 
+    // Layers are registered explicitly, in declaration order, under their state-dict keys.
+    /// <inheritdoc/>
+    protected override void RegisterComponents()
+    {
+    }
+
     /// <inheritdoc cref="Forward"/>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor source, global::TorchSharp.torch.Tensor target) => Forward(source, target);
 

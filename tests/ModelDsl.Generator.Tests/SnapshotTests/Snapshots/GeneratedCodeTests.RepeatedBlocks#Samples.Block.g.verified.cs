@@ -56,6 +56,12 @@ partial class Block : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
     /// <summary>The number of trainable parameters: 2 * embed * hidden + 3 * embed + hidden.</summary>
     public long ParameterCount { get; }
 
+    // Layers are registered explicitly, in declaration order, under their state-dict keys.
+    /// <inheritdoc/>
+    protected override void RegisterComponents()
+    {
+    }
+
     /// <inheritdoc cref="Forward"/>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x) => Forward(x);
 

@@ -48,6 +48,12 @@ partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
     /// <summary>The number of trainable parameters: 8 * embed * embed * layers + 7 * embed * layers + 2 * embed.</summary>
     public long ParameterCount { get; }
 
+    // Layers are registered explicitly, in declaration order, under their state-dict keys.
+    /// <inheritdoc/>
+    protected override void RegisterComponents()
+    {
+    }
+
     /// <inheritdoc cref="Forward"/>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x) => Forward(x);
 

@@ -70,6 +70,12 @@ partial class GptBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     /// <summary>The number of trainable parameters: 12 * embed * embed + 13 * embed.</summary>
     public long ParameterCount { get; }
 
+    // Layers are registered explicitly, in declaration order, under their state-dict keys.
+    /// <inheritdoc/>
+    protected override void RegisterComponents()
+    {
+    }
+
     /// <inheritdoc cref="Forward"/>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x) => Forward(x);
 

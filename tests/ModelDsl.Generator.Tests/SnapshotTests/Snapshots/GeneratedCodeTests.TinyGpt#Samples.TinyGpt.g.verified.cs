@@ -32,7 +32,7 @@ partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
         register_module("ln_f", _lnF);
         _lmHead = global::TorchSharp.torch.nn.Linear(128, 65, hasBias: false);
         register_module("lm_head", _lmHead);
-        _lmHead.weight = _wte.weight!; // tied: one tensor, counted once
+        _wte.weight = _lmHead.weight!; // tied: one tensor, counted once
     }
 
     /// <summary>Embedding: [B, T] → [B, T, 128]; 8,320 parameters; state-dict key <c>wte</c>.</summary>
@@ -52,6 +52,12 @@ partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
 
     /// <summary>The number of trainable parameters, known at compile time.</summary>
     public const long ParameterCount = 809856;
+
+    // Layers are registered explicitly, in declaration order, under their state-dict keys.
+    /// <inheritdoc/>
+    protected override void RegisterComponents()
+    {
+    }
 
     /// <inheritdoc cref="Forward"/>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor idx) => Forward(idx);
