@@ -31,8 +31,10 @@ internal static class ParityAssert
     {
         var target = to.state_dict();
         foreach (var (name, tensor) in from.state_dict())
-            if (target.TryGetValue(name, out var copy))
-                Assert.True(tensor.equal(copy).all().item<bool>(), $"{name} was not copied");
+        {
+            Assert.True(target.TryGetValue(name, out var copy), $"{name} is missing after loading");
+            Assert.True(tensor.equal(copy).all().item<bool>(), $"{name} was not copied");
+        }
     }
 
     /// <summary>Sum of numel over the trainable parameters.</summary>
