@@ -82,6 +82,7 @@ public static class SamplesApp
 
     private static int Run(string[] args, SampleContext context)
     {
+        NativeMemory.FillNewBlocksWithFiniteBytes();
         var root = CreateRootCommand();
         var parseResult = root.Parse(args);
         context.Verbose = parseResult.GetValue(CommonOptions.Verbose);

@@ -192,7 +192,7 @@ public sealed class TrainingSession
             return _run.Context.Console.Progress()
                 .AutoClear(false)
                 .HideCompleted(false)
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 24 }, new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
                 .Start(progress =>
                 {
                     var task = progress.AddTask(Markup.Escape(title), maxValue: TotalSteps);
@@ -200,7 +200,7 @@ public sealed class TrainingSession
                     return loop.Execute(() =>
                     {
                         task.Value = Step;
-                        task.Description = Markup.Escape(loop.StatusLine(title, withEta: false));
+                        task.Description = Markup.Escape(loop.CompactStatus(title));
                     });
                 });
         }
@@ -234,7 +234,6 @@ public sealed class TrainingSession
                     if (run.Context.InterruptRequested || (run.StopAfter is { } stop && session.Step - _startStep >= stop))
                         return Interrupt();
 
-                    if (Environment.GetEnvironmentVariable("MODELDSL_GC_STRESS") == "1") { GC.Collect(); GC.WaitForPendingFinalizers(); } // TEMP
                     IReadOnlyList<(string Name, double Value)> losses;
                     try
                     {
@@ -274,6 +273,20 @@ public sealed class TrainingSession
             session.Log(string.Create(CultureInfo.InvariantCulture,
                 $"{title}: {session.StepsThisRun:N0} steps in {FormatDuration(_clock.Elapsed.TotalSeconds)} ({Rate():0.00} steps/s); checkpoint {session.CheckpointPath}"));
             return TrainingOutcome.Completed;
+        }
+
+        // The live bar's description: short enough to leave the bar, percentage and times room on 80 columns.
+        public string CompactStatus(string name)
+        {
+            var s = session;
+            var text = new System.Text.StringBuilder();
+            text.Append(CultureInfo.InvariantCulture, $"{name} {s.Step:N0}/{s.TotalSteps:N0}");
+            foreach (var (lossName, value) in _last)
+                text.Append(CultureInfo.InvariantCulture, $" {lossName} {value:0.000}");
+            var rate = Rate();
+            if (rate > 0)
+                text.Append(' ').Append(rate.ToString(rate >= 10 ? "0" : "0.0", CultureInfo.InvariantCulture)).Append(" it/s");
+            return text.ToString();
         }
 
         public string StatusLine(string name, bool withEta)

@@ -151,16 +151,6 @@ public static class GanCommand
             var zeros = torch.zeros(size, 1);
             var fake = generator.forward(randn(size, options.Noise));
 
-            if (Environment.GetEnvironmentVariable("MODELDSL_DEBUG_NAN") == "1") // TEMP
-            {
-                foreach (var (n, p) in modules.named_parameters())
-                    if (!p.isfinite().all().item<bool>()) session.Log($"DEBUG {run.OutDir} step {step}: param {n} not finite: {p.isfinite().logical_not().sum().item<long>()} of {p.numel()}, resumed {session.ResumedFrom is not null}");
-                foreach (var (n, b) in modules.named_buffers())
-                    if (b.is_floating_point() && !b.isfinite().all().item<bool>()) session.Log($"DEBUG step {step}: buffer {n} not finite");
-                if (!real.isfinite().all().item<bool>()) session.Log($"DEBUG step {step}: real batch not finite");
-                if (!fake.isfinite().all().item<bool>()) session.Log($"DEBUG step {step}: fake not finite");
-            }
-
             // Discriminator: real → 1, generated → 0 (the generator gets no gradient: fake is detached).
             modules.zero_grad();
             var lossD = nn.functional.binary_cross_entropy_with_logits(discriminator.forward(real), ones)

@@ -45,6 +45,12 @@ public static class ImageGrid
         }
 
         columns = Math.Min(columns, Math.Max(1, count));
+        RenderThread.Run(() => Draw(pixels, path, count, channels, height, width, columns, scale, padding));
+    }
+
+    // Skia drawing, on the render thread (see RenderThread): only managed bytes come in.
+    private static void Draw(byte[] pixels, string path, int count, int channels, int height, int width, int columns, int scale, int padding)
+    {
         var rows = (count + columns - 1) / columns;
         var gridWidth = padding + columns * (width * scale + padding);
         var gridHeight = padding + rows * (height * scale + padding);

@@ -24,6 +24,13 @@ public static class LossPlot
     /// <summary>Saves <paramref name="curves"/> against the step as a <paramref name="width"/>×<paramref name="height"/> PNG (replaced atomically).</summary>
     public static void SavePng(string path, string title, IEnumerable<LossCurve> curves, int width = 900, int height = 500, string yLabel = "loss")
     {
+        var list = curves.ToList();
+        RenderThread.Run(() => Draw(path, title, list, width, height, yLabel));
+    }
+
+    // ScottPlot drawing, on the render thread (see RenderThread).
+    private static void Draw(string path, string title, List<LossCurve> curves, int width, int height, string yLabel)
+    {
         var plot = new Plot();
         var index = 0;
         foreach (var curve in curves)

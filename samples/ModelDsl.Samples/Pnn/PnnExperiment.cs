@@ -80,7 +80,11 @@ public sealed class PnnExperiment<TColumn> : IDisposable
     public void Run(Action<AfterTaskReport>? afterTask = null)
     {
         while (TasksTrained < Tasks.Count)
-            afterTask?.Invoke(TrainNext());
+        {
+            // Not afterTask?.Invoke(TrainNext()): with no callback that would skip the training and spin forever.
+            var report = TrainNext();
+            afterTask?.Invoke(report);
+        }
     }
 
     /// <summary>Trains the next task on the progressive network and both baselines, then evaluates every task so far.</summary>
@@ -98,7 +102,7 @@ public sealed class PnnExperiment<TColumn> : IDisposable
         columns.Add(Network.ColumnCount - 1);
         var trainable = Network.TrainableParameterCount;
         var policy = Settings.Grow ? new PlateauGrowthPolicy(Settings.GrowTarget, Settings.GrowPatience) : null;
-        LearningCurve? firstCurve = null;
+        int? stepsToThreshold = null;
         var stepsRun = 0;
         while (true)
         {
@@ -117,13 +121,16 @@ public sealed class PnnExperiment<TColumn> : IDisposable
                 },
                 afterStep: (step, loss) => Progress?.Invoke(label, step, Settings.Steps, loss));
             PhaseCompleted?.Invoke(label, curve, clock.Elapsed.TotalSeconds);
-            firstCurve ??= curve;
+            // Counted across the task's columns: a grown column continues where the previous one stopped.
+            if (stepsToThreshold is null && curve.StepsTo(Settings.Threshold) is { } reached)
+                stepsToThreshold = stepsRun + reached;
             stepsRun += curve.Steps;
             if (grow is null)
                 break;
             _growth.Add(grow);
             manual_seed(ColumnSeed(t, columns.Count));
             Network.AddColumn();
+            trainable += Network.TrainableParameterCount;
             columns.Add(Network.ColumnCount - 1);
         }
 
@@ -172,7 +179,7 @@ public sealed class PnnExperiment<TColumn> : IDisposable
 
         _transfer.Add(new TransferRow(
             task.Name, columns, _progressiveRecorded[t].Accuracy, freshTest.Accuracy,
-            firstCurve.StepsTo(Settings.Threshold), freshCurve.StepsTo(Settings.Threshold), stepsRun,
+            stepsToThreshold, freshCurve.StepsTo(Settings.Threshold), stepsRun,
             trainable, fresh.parameters().Sum(p => p.numel()), Network.parameters().Sum(p => p.numel())));
         var report = new AfterTaskReport(t, task.Name, Network.ColumnCount, rows);
         _reports.Add(report);

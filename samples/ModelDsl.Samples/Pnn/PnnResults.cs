@@ -34,10 +34,10 @@ public sealed record AfterTaskReport(int TaskIndex, string TaskName, int Columns
 /// <param name="ColumnIndexes">The columns the network grew for this task (the last one answers for it).</param>
 /// <param name="ProgressiveAccuracy">Test accuracy of the task's column.</param>
 /// <param name="FreshAccuracy">Test accuracy of the fresh column.</param>
-/// <param name="ProgressiveStepsToThreshold">Steps until the task's first column reached the validation threshold, or null.</param>
+/// <param name="ProgressiveStepsToThreshold">Steps (over all the task's columns) until the validation threshold was first reached, or null.</param>
 /// <param name="FreshStepsToThreshold">The same for the fresh column.</param>
 /// <param name="ProgressiveStepsRun">Steps the progressive network trained on this task (all its columns).</param>
-/// <param name="TrainableParameters">TrainableParameterCount of the network right after adding the task's first column (column and adapters).</param>
+/// <param name="TrainableParameters">TrainableParameterCount (column and adapters) summed over the columns added for this task.</param>
 /// <param name="FreshParameters">Parameters of a single fresh column.</param>
 /// <param name="NetworkParameters">Every parameter of the progressive network after this task.</param>
 public sealed record TransferRow(

@@ -18,7 +18,7 @@ public sealed record PnnSettings
     public int EvalEvery { get; init; } = 10;
 
     /// <summary>The validation accuracy whose first crossing "steps to threshold" reports.</summary>
-    public double Threshold { get; init; } = 0.98;
+    public double Threshold { get; init; } = 0.97;
 
     /// <summary>The run's seed.</summary>
     public int Seed { get; init; } = 1;
