@@ -251,6 +251,18 @@ public sealed class PnnSampleTests
     }
 
     [Fact]
+    public void Command_stops_on_interrupt_with_exit_code_130()
+    {
+        using var dir = new TempDirectory();
+        using var interrupt = new System.Threading.CancellationTokenSource();
+        interrupt.Cancel();
+        var output = new StringWriter();
+        var code = SamplesApp.Run(["pnn", "--steps", "5", "--hidden", "16", "--threads", "1", "--out", dir.Path], output, interrupt: interrupt.Token);
+        Assert.True(code == 130, output.ToString());
+        Assert.Contains("Interrupted during task 1", output.ToString());
+    }
+
+    [Fact]
     public void Command_explains_a_missing_fashion_mnist()
     {
         if (DataPaths.FindFashionMnist() is not null)
