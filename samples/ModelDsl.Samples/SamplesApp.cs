@@ -4,6 +4,7 @@ using System.CommandLine.Help;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using ModelDsl.Platform;
 using ModelDsl.Samples.Cli;
 using ModelDsl.Samples.Commands;
 using Spectre.Console;

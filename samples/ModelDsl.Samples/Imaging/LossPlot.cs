@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using ModelDsl.Samples.Cli;
+using ModelDsl.Training;
 using ScottPlot;
 
 namespace ModelDsl.Samples.Imaging;
@@ -62,11 +63,9 @@ public static class LossPlot
         plot.YLabel(yLabel);
         plot.ShowLegend(Alignment.UpperRight);
 
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, "." + Path.GetFileNameWithoutExtension(full) + ".tmp.png");
-        plot.SavePng(temp, width, height);
-        File.Move(temp, full, overwrite: true);
+        var png = plot.GetImageBytes(width, height, ImageFormat.Png);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        AtomicFile.Write(path, stream => stream.Write(png));
     }
 
     // Exponential moving average with the time constant of a window of `span` points, bias-corrected at the start.

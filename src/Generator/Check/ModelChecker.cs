@@ -58,7 +58,7 @@ internal static class ModelChecker
         var variables = new HashSet<string>(taps.Variables, StringComparer.Ordinal) { "scope", "block", "layerInputs", "lateral" };
         foreach (var input in inputs)
         {
-            variables.Add(Naming.CamelCase(input.Name).TrimStart('@') + "Shape");
+            variables.Add(Naming.ShapeLocal(input.Name));
             variables.UnionWith(input.Bindings.Where(b => b.Length > 0));
         }
 
@@ -241,7 +241,7 @@ internal static class ModelChecker
             member.Name,
             member.Modifiers,
             member.TypeName,
-            "_" + Naming.CamelCase(member.Name).TrimStart('@'),
+            Naming.FieldName(member.Name),
             Naming.SnakeCase(member.Name),
             unique,
             layer,

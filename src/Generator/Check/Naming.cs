@@ -44,4 +44,10 @@ internal static class Naming
 
     /// <summary>Escapes an identifier that is a C# keyword.</summary>
     public static string Escape(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    /// <summary>The private field that holds a layer: <c>UpConv1</c> → <c>_upConv1</c>.</summary>
+    public static string FieldName(string member) => "_" + CamelCase(member).TrimStart('@');
+
+    /// <summary>The Forward local that holds an argument's shape: <c>x</c> → <c>xShape</c>.</summary>
+    public static string ShapeLocal(string argument) => CamelCase(argument).TrimStart('@') + "Shape";
 }

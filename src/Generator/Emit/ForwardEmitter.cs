@@ -133,7 +133,7 @@ internal static class ForwardEmitter
     private static void EmitInputCheck(IndentedWriter w, string model, InputPlan input, SymbolMap symbols, HashSet<string> used)
     {
         var name = Naming.Escape(input.Name);
-        var shape = Naming.CamelCase(input.Name).TrimStart('@') + "Shape";
+        var shape = Naming.ShapeLocal(input.Name);
         var conditions = new List<string> { $"{shape}.Length != {input.Shape.Count}" };
         var bindings = new List<string>();
         var binding = new HashSet<string>(StringComparer.Ordinal);

@@ -25,7 +25,7 @@ internal static class HyperparameterNames
     {
         if (Property(spec, parameter) is { } property)
             return property;
-        var layerFields = spec.Members.Select(m => "_" + Check.Naming.CamelCase(m.Name).TrimStart('@'));
+        var layerFields = spec.Members.Select(m => Check.Naming.FieldName(m.Name));
         var field = "_" + parameter;
         while (layerFields.Contains(field) || spec.MemberNames.Contains(field))
             field += "Value";

@@ -28,7 +28,7 @@ internal static class DeclarationRules
             Report(diagnostics, DiagnosticDescriptors.UnsupportedModelDeclaration, member, type.Name, $"'{name}' is a member the generator writes; rename yours");
         }
 
-        var layerFields = model.Members.Select(m => "_" + ModelDsl.Generator.Check.Naming.CamelCase(m.Name).TrimStart('@')).ToList();
+        var layerFields = model.Members.Select(m => ModelDsl.Generator.Check.Naming.FieldName(m.Name)).ToList();
         foreach (var field in layerFields.Where(f => type.GetMembers(f).Any(m => !m.IsImplicitlyDeclared)))
             Report(diagnostics, DiagnosticDescriptors.UnsupportedModelDeclaration, type.GetMembers(field).First(), type.Name, $"'{field}' is the field the generator writes for a layer; rename yours");
         foreach (var group in layerFields.GroupBy(f => f).Where(g => g.Count() > 1))

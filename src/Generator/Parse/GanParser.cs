@@ -18,12 +18,7 @@ internal static class GanParser
         var attribute = context.Attributes.FirstOrDefault();
         var location = LocationInfo.From(attribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken)) ?? LocationInfo.From(context.TargetNode);
         var diagnostics = new List<DiagnosticInfo>();
-        var first = type.GetAttributes()
-            .Where(a => a.AttributeClass?.ToDisplayString() == KnownNames.GanAttribute && a.ApplicationSyntaxReference is not null)
-            .Select(a => a.ApplicationSyntaxReference!)
-            .OrderBy(r => r.SyntaxTree.FilePath, System.StringComparer.Ordinal).ThenBy(r => r.Span.Start)
-            .FirstOrDefault();
-        if (first is not null && !(first.SyntaxTree == context.TargetNode.SyntaxTree && context.TargetNode.Span.Contains(first.Span)))
+        if (!ModelParser.IsFirstDeclarationWith(type, context.TargetNode, KnownNames.GanAttribute))
             return new GanParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
         if (context.TargetNode is ClassDeclarationSyntax declaration && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClassNotPartial, LocationInfo.From(declaration.Identifier.GetLocation()), type.Name));

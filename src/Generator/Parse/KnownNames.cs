@@ -3,7 +3,6 @@ namespace ModelDsl.Generator.Parse;
 /// <summary>Metadata names the parser recognises.</summary>
 internal static class KnownNames
 {
-    public const string AttributeNamespace = "ModelDsl";
     public const string ModelAttribute = "ModelDsl.ModelAttribute";
     public const string ProgressiveColumnAttribute = "ModelDsl.ProgressiveColumnAttribute";
     public const string GanAttribute = "ModelDsl.GanAttribute";

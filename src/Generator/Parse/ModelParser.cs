@@ -26,7 +26,7 @@ internal static class ModelParser
         var identifier = declaration is not null ? LocationInfo.From(declaration.Identifier.GetLocation()) : LocationInfo.From(node);
 
         // [Model] on several partial declarations of one class: the first one in source order speaks for all.
-        if (declaration is null || declaration is InterfaceDeclarationSyntax || !IsFirstModelDeclaration(type, declaration))
+        if (declaration is null || declaration is InterfaceDeclarationSyntax || !IsFirstDeclarationWith(type, declaration, KnownNames.ModelAttribute))
             return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
         if (declaration is not ClassDeclarationSyntax)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, identifier, type.Name, "a model must be a class (not a record or struct)"));
@@ -283,15 +283,19 @@ internal static class ModelParser
             .OrderBy(m => m.Locations[0].SourceTree?.FilePath, System.StringComparer.Ordinal)
             .ThenBy(m => m.Locations[0].SourceSpan.Start);
 
-    private static bool IsFirstModelDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration)
+    /// <summary>
+    /// Whether <paramref name="node"/> carries the first (in source order) application of an attribute that may
+    /// sit on several partial declarations of one type: that declaration speaks for all, so the output is unique.
+    /// </summary>
+    internal static bool IsFirstDeclarationWith(INamedTypeSymbol type, SyntaxNode node, string attribute)
     {
         var first = type.GetAttributes()
-            .Where(a => a.AttributeClass?.ToDisplayString() == KnownNames.ModelAttribute && a.ApplicationSyntaxReference is not null)
+            .Where(a => a.AttributeClass?.ToDisplayString() == attribute && a.ApplicationSyntaxReference is not null)
             .Select(a => a.ApplicationSyntaxReference!)
             .OrderBy(r => r.SyntaxTree.FilePath, System.StringComparer.Ordinal)
             .ThenBy(r => r.Span.Start)
             .FirstOrDefault();
-        return first is null || (first.SyntaxTree == declaration.SyntaxTree && declaration.AttributeLists.Any(l => l.Span.Contains(first.Span)));
+        return first is null || (first.SyntaxTree == node.SyntaxTree && node.Span.Contains(first.Span));
     }
 
     private static string Keyword(TypeDeclarationSyntax syntax)

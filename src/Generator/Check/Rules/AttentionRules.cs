@@ -27,7 +27,7 @@ internal static class AttentionRules
         var source = input.Shape[1];
         if (step.Get("Memory") is { Kind: ArgKind.String } memoryName)
         {
-            var memory = Find(context, input, taps, memoryName.Text);
+            var memory = taps.Require(context, input, memoryName.Text);
             if (memory is null)
                 return null;
             var expected = ShapeText.Shape(input.Shape[0], memory.Shape.Count == 3 ? memory.Shape[1] : Dim.Symbol("S"), embed);
@@ -45,7 +45,7 @@ internal static class AttentionRules
         var paddingVariable = "null";
         if (step.Get("KeyPadding") is { Kind: ArgKind.String } paddingName)
         {
-            var padding = Find(context, input, taps, paddingName.Text);
+            var padding = taps.Require(context, input, paddingName.Text);
             if (padding is null)
                 return null;
             var expected = ShapeText.Shape(input.Shape[0], source);
@@ -124,11 +124,4 @@ internal static class AttentionRules
     // Four E×E projections with biases: query, key, value (fused or not) and output.
     private static Dim Parameters(Dim embed) => embed * embed * Dim.Const(4) + embed * Dim.Const(4);
 
-    private static Tap? Find(CheckContext context, StepInput input, TapTable taps, string name)
-    {
-        var tap = taps.Find(name);
-        if (tap is null)
-            context.Report(DiagnosticDescriptors.UnknownTap, input.Location, name, input.MemberName, taps.Known);
-        return tap;
-    }
 }

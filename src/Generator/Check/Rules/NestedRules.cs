@@ -44,12 +44,9 @@ internal static class NestedRules
         var inputsArg = step.Get("Inputs");
         foreach (var name in inputsArg?.Items ?? EquatableArray<ArgValue>.Empty)
         {
-            var tap = name.Kind == ArgKind.String ? taps.Find(name.Text) : null;
+            var tap = taps.Require(context, input, name.Text);
             if (tap is null)
-            {
-                context.Report(DiagnosticDescriptors.UnknownTap, input.Location, name.Text, member.Name, taps.Known);
                 return null;
-            }
 
             shapes.Add(tap.Shape);
             extraVariables.Add(tap.Variable);

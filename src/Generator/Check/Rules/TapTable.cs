@@ -23,6 +23,15 @@ internal sealed class TapTable
 
     public Tap? Find(string name) => _taps.TryGetValue(name, out var tap) ? tap : null;
 
+    /// <summary>Finds a tap, or reports MDL0107 at the step that named it and returns null.</summary>
+    public Tap? Require(CheckContext context, StepInput input, string name)
+    {
+        var tap = Find(name);
+        if (tap is null)
+            context.Report(Diagnostics.DiagnosticDescriptors.UnknownTap, input.Location, name, input.MemberName, Known);
+        return tap;
+    }
+
     public string Known => string.Join(", ", _order);
 
     /// <summary>The value that entered the member being checked: the default operand of a residual.</summary>

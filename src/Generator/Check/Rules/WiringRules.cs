@@ -12,7 +12,7 @@ internal static class WiringRules
     public static StepResult? Input(CheckContext context, StepInput input, TapTable taps)
     {
         var name = ReadTapName(context, input, input.Step.Positional.Count > 0 ? input.Step.Positional[0] : null, "from");
-        var tap = name is null ? null : Find(context, input, taps, name);
+        var tap = name is null ? null : taps.Require(context, input, name);
         return tap is null ? null : StepResult.Operation(tap.Shape, "Input", OpArg.Code("tap", tap.Variable));
     }
 
@@ -29,7 +29,7 @@ internal static class WiringRules
         else
         {
             name = ReadTapName(context, input, fromArg, "From");
-            tap = name is null ? null : Find(context, input, taps, name);
+            tap = name is null ? null : taps.Require(context, input, name);
         }
 
         if (tap is null)
@@ -62,7 +62,7 @@ internal static class WiringRules
         foreach (var arg in names)
         {
             var name = ReadTapName(context, input, arg, "tap");
-            var tap = name is null ? null : Find(context, input, taps, name);
+            var tap = name is null ? null : taps.Require(context, input, name);
             if (tap is null)
                 return null;
             var fits = tap.Shape.Count == output.Count;
@@ -89,11 +89,4 @@ internal static class WiringRules
         return null;
     }
 
-    private static Tap? Find(CheckContext context, StepInput input, TapTable taps, string name)
-    {
-        var tap = taps.Find(name);
-        if (tap is null)
-            context.Report(DiagnosticDescriptors.UnknownTap, input.Location, name, input.MemberName, taps.Known);
-        return tap;
-    }
 }

@@ -2,7 +2,7 @@ using System;
 using System.Runtime.InteropServices;
 using System.Threading;
 
-namespace ModelDsl.Samples.Cli;
+namespace ModelDsl.Platform;
 
 /// <summary>
 /// Makes glibc fill every new heap block with a finite byte pattern (<c>mallopt(M_PERTURB)</c>), which keeps a
