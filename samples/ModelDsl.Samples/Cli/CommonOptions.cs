@@ -144,6 +144,11 @@ public sealed class CommonOptions
             Hidden = true,
         };
         StopAfter.Validators.Add(Positive<long?>);
+        NanAt = new Option<long?>("--nan-at")
+        {
+            Description = "Test hook: the loss of step N (0-based) comes out NaN, as in a diverging run",
+            Hidden = true,
+        };
     }
 
     /// <summary>The command these options belong to.</summary>
@@ -179,6 +184,9 @@ public sealed class CommonOptions
     /// <summary><c>--stop-after</c> (hidden): simulates Ctrl+C after N steps, for resume tests.</summary>
     public Option<long?> StopAfter { get; }
 
+    /// <summary><c>--nan-at</c> (hidden): simulates a diverging loss at step N, for the divergence tests.</summary>
+    public Option<long?> NanAt { get; }
+
     /// <summary>Adds the chosen options to <paramref name="command"/>.</summary>
     public Command AddTo(Command command, CommonOption which)
     {
@@ -195,6 +203,7 @@ public sealed class CommonOptions
         {
             command.Options.Add(LogEvery);
             command.Options.Add(StopAfter);
+            command.Options.Add(NanAt);
         }
         return command;
     }
@@ -219,6 +228,7 @@ public sealed class CommonOptions
             Data = Get(Data, CommonOption.Data, null),
             LogEvery = Get(LogEvery, CommonOption.Logging, null),
             StopAfter = Get(StopAfter, CommonOption.Logging, null),
+            NanAt = Get(NanAt, CommonOption.Logging, null),
             Context = SampleContext.Current,
         };
         settings.ApplyThreads();

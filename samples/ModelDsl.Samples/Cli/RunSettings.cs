@@ -42,6 +42,9 @@ public sealed record RunSettings
     /// <summary><c>--stop-after</c> (test hook), when given.</summary>
     public long? StopAfter { get; init; }
 
+    /// <summary><c>--nan-at</c> (test hook), when given.</summary>
+    public long? NanAt { get; init; }
+
     /// <summary>Where the command writes.</summary>
     public required SampleContext Context { get; init; }
 

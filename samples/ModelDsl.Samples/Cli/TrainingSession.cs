@@ -237,7 +237,9 @@ public sealed class TrainingSession
                     IReadOnlyList<(string Name, double Value)> losses;
                     try
                     {
-                        losses = trainStep(session.Step);
+                        losses = run.NanAt == session.Step
+                            ? [("loss", double.NaN)]
+                            : trainStep(session.Step);
                         foreach (var (_, value) in losses)
                             LossGuard.Check(value, session.Step);
                     }

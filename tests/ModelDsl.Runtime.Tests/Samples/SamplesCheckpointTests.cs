@@ -1,12 +1,13 @@
 using System;
 using System.IO;
 using ModelDsl.Runtime.Tests.Data;
+using ModelDsl.Samples;
 using ModelDsl.Training;
 using Xunit;
 
 namespace ModelDsl.Runtime.Tests.Samples;
 
-/// <summary>A checkpoint write that dies half-way leaves the previous checkpoint usable.</summary>
+/// <summary>A checkpoint write that dies half-way, or a run that diverges, leaves the previous checkpoint usable.</summary>
 public sealed class SamplesCheckpointTests
 {
     private static string[] TinyGpt(string data, string output, int steps, params string[] extra) =>
@@ -61,5 +62,28 @@ public sealed class SamplesCheckpointTests
         Assert.True(resumeCode == 0, resumeText);
         Assert.Equal(4, Checkpoint.ReadInfo(path).Metadata.Step);
         Assert.False(File.Exists(AtomicFile.TempPath(path)));
+    }
+
+    [Fact]
+    public void ADivergingRunStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint()
+    {
+        using var dir = new TempDirectory();
+        var data = SamplesHarness.WriteText(dir);
+        var output = dir.File("out");
+        var path = Path.Combine(output, "checkpoint.mdl");
+
+        // Checkpoints at steps 2 and 4; the loss of step 4 (0-based) is NaN.
+        var (code, text) = SamplesHarness.Run(TinyGpt(data, output, 8, "--checkpoint-every", "2", "--nan-at", "4"));
+
+        Assert.True(code == ExitCodes.Failure, text);
+        Assert.Contains("The loss is NaN at step 4: training diverged.", text);
+        Assert.Contains($"The last good checkpoint is {path} (step 4); it was left as it was.", text);
+        Assert.Equal(4, Checkpoint.ReadInfo(path).Metadata.Step);
+        Assert.False(File.Exists(AtomicFile.TempPath(path)));
+
+        var (resumeCode, resumeText) = SamplesHarness.Run(TinyGpt(data, output, 8, "--resume"));
+        Assert.True(resumeCode == 0, resumeText);
+        Assert.Contains("at step 4", resumeText);
+        Assert.Equal(8, Checkpoint.ReadInfo(path).Metadata.Step);
     }
 }
