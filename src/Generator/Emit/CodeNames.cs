@@ -8,6 +8,8 @@ internal static class CodeNames
     public const string Functional = "global::TorchSharp.torch.nn.functional";
     public const string Torch = "global::TorchSharp.torch";
     public const string ShapeMismatch = "global::ModelDsl.ShapeMismatchException";
+    public const string ArgumentChecks = "global::ModelDsl.ArgumentChecks";
+    public const string TensorArgument = "global::ModelDsl.TensorArgumentException";
     public const string ModuleList = "global::TorchSharp.Modules.ModuleList";
     public const string TensorList = "global::System.Collections.Generic.IList<global::TorchSharp.torch.Tensor>";
     public const string LateralHook = "global::System.Func<int, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>";

@@ -8,7 +8,7 @@ namespace ModelDsl.Generator.Emit;
 
 /// <summary>
 /// Writes <c>forward</c>/<c>Forward</c>: the argument checks (rank, static dims, symbolic dims bound on first
-/// use), the checks that depend on input dims, then one statement per operation inside a dispose scope so
+/// use, then element type and device), the checks that depend on input dims, then one statement per operation inside a dispose scope so
 /// every intermediate is freed when Forward returns. A progressive column also gets <c>ForwardColumn</c>,
 /// the same body with lateral hooks.
 /// </summary>
@@ -25,6 +25,7 @@ internal static class ForwardEmitter
         w.Line();
         w.Line($"/// <summary>{string.Join(", ", plan.Inputs.Select(i => ModelEmitter.Xml(i.Name + ": " + ShapeText.Format(i.Shape))))} → {ModelEmitter.Xml(ShapeText.Format(plan.OutputShape))}.</summary>");
         w.Line($"/// <exception cref=\"{CodeNames.ShapeMismatch}\">An argument does not have the declared shape.</exception>");
+        w.Line($"/// <exception cref=\"{CodeNames.TensorArgument}\">An argument has the wrong element type or device.</exception>");
         if (plan.Column is not null)
         {
             w.Line($"{spec.Forward!.Modifiers} partial {CodeNames.Tensor} Forward({arguments}) => ForwardColumn({names}, null, null);");
@@ -54,8 +55,9 @@ internal static class ForwardEmitter
     private static void EmitBody(IndentedWriter w, ModelPlan plan, SymbolMap symbols)
     {
         var used = RuntimeSymbolsUsed(plan);
+        var kinds = ArgumentKinds.Of(plan);
         foreach (var input in plan.Inputs)
-            EmitInputCheck(w, plan.Spec.Name, input, symbols, used);
+            EmitInputCheck(w, plan.Spec.Name, input, symbols, used, kinds);
         var forwardGuards = plan.Guards.Where(g => g.AtForward).ToList();
         foreach (var guard in forwardGuards)
             GuardCode.Emit(w, plan.Spec.Name, guard, symbols.Map);
@@ -130,7 +132,7 @@ internal static class ForwardEmitter
         return used;
     }
 
-    private static void EmitInputCheck(IndentedWriter w, string model, InputPlan input, SymbolMap symbols, HashSet<string> used)
+    private static void EmitInputCheck(IndentedWriter w, string model, InputPlan input, SymbolMap symbols, HashSet<string> used, Dictionary<string, string> kinds)
     {
         var name = Naming.Escape(input.Name);
         var shape = Naming.ShapeLocal(input.Name);
@@ -158,6 +160,8 @@ internal static class ForwardEmitter
         w.Line($"if ({string.Join(" || ", conditions)})");
         using (w.Indent())
             w.Line($"throw {CodeNames.ShapeMismatch}.ForArgument(nameof({model}), \"{input.Name}\", \"{ShapeText.Format(input.Shape)}\", {shape});");
+        if (kinds.TryGetValue(name, out var kind))
+            w.Line($"{CodeNames.ArgumentChecks}.{kind}(this, nameof({model}), \"{input.Name}\", {name});");
         foreach (var line in bindings)
             w.Line(line);
         symbols.Bind(binding);

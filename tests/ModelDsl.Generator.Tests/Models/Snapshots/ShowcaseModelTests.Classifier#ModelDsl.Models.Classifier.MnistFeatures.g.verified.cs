@@ -47,11 +47,13 @@ partial class MnistFeatures : global::TorchSharp.torch.nn.Module<global::TorchSh
 
     /// <summary>image: [B, 1, 28, 28] → [B, 128].</summary>
     /// <exception cref="global::ModelDsl.ShapeMismatchException">An argument does not have the declared shape.</exception>
+    /// <exception cref="global::ModelDsl.TensorArgumentException">An argument has the wrong element type or device.</exception>
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor image)
     {
         var imageShape = image.shape;
         if (imageShape.Length != 4 || imageShape[1] != 1 || imageShape[2] != 28 || imageShape[3] != 28)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(MnistFeatures), "image", "[B, 1, 28, 28]", imageShape);
+        global::ModelDsl.ArgumentChecks.Values(this, nameof(MnistFeatures), "image", image);
 
         using var scope = global::TorchSharp.torch.NewDisposeScope();
 

@@ -67,11 +67,13 @@ partial class DcganDiscriminator : global::TorchSharp.torch.nn.Module<global::To
 
     /// <summary>image: [B, channels, size, size] → [B, 1].</summary>
     /// <exception cref="global::ModelDsl.ShapeMismatchException">An argument does not have the declared shape.</exception>
+    /// <exception cref="global::ModelDsl.TensorArgumentException">An argument has the wrong element type or device.</exception>
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor image)
     {
         var imageShape = image.shape;
         if (imageShape.Length != 4 || imageShape[1] != Channels || imageShape[2] != Size || imageShape[3] != Size)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(DcganDiscriminator), "image", "[B, channels, size, size]", imageShape);
+        global::ModelDsl.ArgumentChecks.Values(this, nameof(DcganDiscriminator), "image", image);
 
         using var scope = global::TorchSharp.torch.NewDisposeScope();
 

@@ -97,11 +97,13 @@ partial class DcganGenerator : global::TorchSharp.torch.nn.Module<global::TorchS
 
     /// <summary>z: [B, noise] → [B, channels, size, size].</summary>
     /// <exception cref="global::ModelDsl.ShapeMismatchException">An argument does not have the declared shape.</exception>
+    /// <exception cref="global::ModelDsl.TensorArgumentException">An argument has the wrong element type or device.</exception>
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor z)
     {
         var zShape = z.shape;
         if (zShape.Length != 2 || zShape[1] != Noise)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(DcganGenerator), "z", "[B, noise]", zShape);
+        global::ModelDsl.ArgumentChecks.Values(this, nameof(DcganGenerator), "z", z);
 
         using var scope = global::TorchSharp.torch.NewDisposeScope();
 

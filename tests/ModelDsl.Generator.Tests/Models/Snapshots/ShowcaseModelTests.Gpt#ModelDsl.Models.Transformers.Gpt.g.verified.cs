@@ -104,11 +104,13 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
 
     /// <summary>idx: [B, T] → [B, T, vocab].</summary>
     /// <exception cref="global::ModelDsl.ShapeMismatchException">An argument does not have the declared shape.</exception>
+    /// <exception cref="global::ModelDsl.TensorArgumentException">An argument has the wrong element type or device.</exception>
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor idx)
     {
         var idxShape = idx.shape;
         if (idxShape.Length != 2)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(Gpt), "idx", "[B, T]", idxShape);
+        global::ModelDsl.ArgumentChecks.Indices(this, nameof(Gpt), "idx", idx);
         var T = idxShape[1];
 
         if (T > BlockSize)

@@ -61,6 +61,7 @@ partial class ConvColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp
 
     /// <summary>image: [B, 1, 28, 28] → [B, classes].</summary>
     /// <exception cref="global::ModelDsl.ShapeMismatchException">An argument does not have the declared shape.</exception>
+    /// <exception cref="global::ModelDsl.TensorArgumentException">An argument has the wrong element type or device.</exception>
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor image) => ForwardColumn(image, null, null);
 
     /// <inheritdoc/>
@@ -69,6 +70,7 @@ partial class ConvColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp
         var imageShape = image.shape;
         if (imageShape.Length != 4 || imageShape[1] != 1 || imageShape[2] != 28 || imageShape[3] != 28)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(ConvColumn), "image", "[B, 1, 28, 28]", imageShape);
+        global::ModelDsl.ArgumentChecks.Values(this, nameof(ConvColumn), "image", image);
 
         using var scope = global::TorchSharp.torch.NewDisposeScope();
 

@@ -99,26 +99,31 @@ partial class DecoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSha
 
     /// <summary>x: [B, T, embed], memory: [B, S, embed], sourcePadding: [B, S], targetPadding: [B, T] → [B, T, embed].</summary>
     /// <exception cref="global::ModelDsl.ShapeMismatchException">An argument does not have the declared shape.</exception>
+    /// <exception cref="global::ModelDsl.TensorArgumentException">An argument has the wrong element type or device.</exception>
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor memory, global::TorchSharp.torch.Tensor sourcePadding, global::TorchSharp.torch.Tensor targetPadding)
     {
         var xShape = x.shape;
         if (xShape.Length != 3 || xShape[2] != Embed)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(DecoderLayer), "x", "[B, T, embed]", xShape);
+        global::ModelDsl.ArgumentChecks.Values(this, nameof(DecoderLayer), "x", x);
         var B = xShape[0];
         var T = xShape[1];
 
         var memoryShape = memory.shape;
         if (memoryShape.Length != 3 || memoryShape[0] != B || memoryShape[2] != Embed)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(DecoderLayer), "memory", "[B, S, embed]", memoryShape);
+        global::ModelDsl.ArgumentChecks.Values(this, nameof(DecoderLayer), "memory", memory);
         var S = memoryShape[1];
 
         var sourcePaddingShape = sourcePadding.shape;
         if (sourcePaddingShape.Length != 2 || sourcePaddingShape[0] != B || sourcePaddingShape[1] != S)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(DecoderLayer), "sourcePadding", "[B, S]", sourcePaddingShape);
+        global::ModelDsl.ArgumentChecks.Mask(this, nameof(DecoderLayer), "sourcePadding", sourcePadding);
 
         var targetPaddingShape = targetPadding.shape;
         if (targetPaddingShape.Length != 2 || targetPaddingShape[0] != B || targetPaddingShape[1] != T)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(DecoderLayer), "targetPadding", "[B, T]", targetPaddingShape);
+        global::ModelDsl.ArgumentChecks.Mask(this, nameof(DecoderLayer), "targetPadding", targetPadding);
 
         using var scope = global::TorchSharp.torch.NewDisposeScope();
 

@@ -87,17 +87,20 @@ partial class EncoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSha
 
     /// <summary>x: [B, S, embed], padding: [B, S] → [B, S, embed].</summary>
     /// <exception cref="global::ModelDsl.ShapeMismatchException">An argument does not have the declared shape.</exception>
+    /// <exception cref="global::ModelDsl.TensorArgumentException">An argument has the wrong element type or device.</exception>
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor padding)
     {
         var xShape = x.shape;
         if (xShape.Length != 3 || xShape[2] != Embed)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(EncoderLayer), "x", "[B, S, embed]", xShape);
+        global::ModelDsl.ArgumentChecks.Values(this, nameof(EncoderLayer), "x", x);
         var B = xShape[0];
         var S = xShape[1];
 
         var paddingShape = padding.shape;
         if (paddingShape.Length != 2 || paddingShape[0] != B || paddingShape[1] != S)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(EncoderLayer), "padding", "[B, S]", paddingShape);
+        global::ModelDsl.ArgumentChecks.Mask(this, nameof(EncoderLayer), "padding", padding);
 
         using var scope = global::TorchSharp.torch.NewDisposeScope();
 

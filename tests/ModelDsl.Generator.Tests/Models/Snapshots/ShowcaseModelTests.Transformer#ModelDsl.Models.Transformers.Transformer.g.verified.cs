@@ -109,17 +109,20 @@ partial class Transformer : global::TorchSharp.torch.nn.Module<global::TorchShar
 
     /// <summary>source: [B, S], target: [B, T], sourcePadding: [B, S], targetPadding: [B, T] → [B, T, vocab].</summary>
     /// <exception cref="global::ModelDsl.ShapeMismatchException">An argument does not have the declared shape.</exception>
+    /// <exception cref="global::ModelDsl.TensorArgumentException">An argument has the wrong element type or device.</exception>
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor source, global::TorchSharp.torch.Tensor target, global::TorchSharp.torch.Tensor sourcePadding, global::TorchSharp.torch.Tensor targetPadding)
     {
         var sourceShape = source.shape;
         if (sourceShape.Length != 2)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(Transformer), "source", "[B, S]", sourceShape);
+        global::ModelDsl.ArgumentChecks.Indices(this, nameof(Transformer), "source", source);
         var B = sourceShape[0];
         var S = sourceShape[1];
 
         var targetShape = target.shape;
         if (targetShape.Length != 2 || targetShape[0] != B)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(Transformer), "target", "[B, T]", targetShape);
+        global::ModelDsl.ArgumentChecks.Indices(this, nameof(Transformer), "target", target);
         var T = targetShape[1];
 
         var sourcePaddingShape = sourcePadding.shape;

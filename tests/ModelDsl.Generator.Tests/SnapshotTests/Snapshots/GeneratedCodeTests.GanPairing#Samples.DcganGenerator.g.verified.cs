@@ -71,11 +71,13 @@ partial class DcganGenerator : global::TorchSharp.torch.nn.Module<global::TorchS
 
     /// <summary>z: [B, 100] → [B, 1, 28, 28].</summary>
     /// <exception cref="global::ModelDsl.ShapeMismatchException">An argument does not have the declared shape.</exception>
+    /// <exception cref="global::ModelDsl.TensorArgumentException">An argument has the wrong element type or device.</exception>
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor z)
     {
         var zShape = z.shape;
         if (zShape.Length != 2 || zShape[1] != 100)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(DcganGenerator), "z", "[B, 100]", zShape);
+        global::ModelDsl.ArgumentChecks.Values(this, nameof(DcganGenerator), "z", z);
 
         using var scope = global::TorchSharp.torch.NewDisposeScope();
 

@@ -75,11 +75,13 @@ partial class ConvNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
 
     /// <summary>x: [B, 3, 32, 32] → [B, classes].</summary>
     /// <exception cref="global::ModelDsl.ShapeMismatchException">An argument does not have the declared shape.</exception>
+    /// <exception cref="global::ModelDsl.TensorArgumentException">An argument has the wrong element type or device.</exception>
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor x)
     {
         var xShape = x.shape;
         if (xShape.Length != 4 || xShape[1] != 3 || xShape[2] != 32 || xShape[3] != 32)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(ConvNet), "x", "[B, 3, 32, 32]", xShape);
+        global::ModelDsl.ArgumentChecks.Values(this, nameof(ConvNet), "x", x);
 
         using var scope = global::TorchSharp.torch.NewDisposeScope();
 

@@ -41,11 +41,13 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
 
     /// <summary>x: [B, 1, 28, 28] → [B, 10].</summary>
     /// <exception cref="global::ModelDsl.ShapeMismatchException">An argument does not have the declared shape.</exception>
+    /// <exception cref="global::ModelDsl.TensorArgumentException">An argument has the wrong element type or device.</exception>
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor x)
     {
         var xShape = x.shape;
         if (xShape.Length != 4 || xShape[1] != 1 || xShape[2] != 28 || xShape[3] != 28)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(Mlp), "x", "[B, 1, 28, 28]", xShape);
+        global::ModelDsl.ArgumentChecks.Values(this, nameof(Mlp), "x", x);
 
         using var scope = global::TorchSharp.torch.NewDisposeScope();
 

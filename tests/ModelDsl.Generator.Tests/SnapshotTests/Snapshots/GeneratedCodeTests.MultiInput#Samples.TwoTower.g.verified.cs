@@ -47,16 +47,19 @@ partial class TwoTower : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
 
     /// <summary>image: [B, 1, 28, 28], meta: [B, 8] → [B, 10].</summary>
     /// <exception cref="global::ModelDsl.ShapeMismatchException">An argument does not have the declared shape.</exception>
+    /// <exception cref="global::ModelDsl.TensorArgumentException">An argument has the wrong element type or device.</exception>
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor image, global::TorchSharp.torch.Tensor meta)
     {
         var imageShape = image.shape;
         if (imageShape.Length != 4 || imageShape[1] != 1 || imageShape[2] != 28 || imageShape[3] != 28)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(TwoTower), "image", "[B, 1, 28, 28]", imageShape);
+        global::ModelDsl.ArgumentChecks.Values(this, nameof(TwoTower), "image", image);
         var B = imageShape[0];
 
         var metaShape = meta.shape;
         if (metaShape.Length != 2 || metaShape[0] != B || metaShape[1] != 8)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(TwoTower), "meta", "[B, 8]", metaShape);
+        global::ModelDsl.ArgumentChecks.Values(this, nameof(TwoTower), "meta", meta);
 
         using var scope = global::TorchSharp.torch.NewDisposeScope();
 

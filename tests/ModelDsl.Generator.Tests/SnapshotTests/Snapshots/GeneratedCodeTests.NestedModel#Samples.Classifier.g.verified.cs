@@ -41,6 +41,7 @@ partial class Classifier : global::TorchSharp.torch.nn.Module<global::TorchSharp
 
     /// <summary>x: [B, 1, 28, 28] → [B, 10].</summary>
     /// <exception cref="global::ModelDsl.ShapeMismatchException">An argument does not have the declared shape.</exception>
+    /// <exception cref="global::ModelDsl.TensorArgumentException">An argument has the wrong element type or device.</exception>
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor x)
     {
         var xShape = x.shape;

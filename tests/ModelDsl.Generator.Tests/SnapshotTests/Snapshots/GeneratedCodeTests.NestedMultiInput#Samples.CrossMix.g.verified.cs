@@ -49,16 +49,19 @@ partial class CrossMix : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
 
     /// <summary>x: [B, T, embed], memory: [B, S, embed] → [B, S + T, embed].</summary>
     /// <exception cref="global::ModelDsl.ShapeMismatchException">An argument does not have the declared shape.</exception>
+    /// <exception cref="global::ModelDsl.TensorArgumentException">An argument has the wrong element type or device.</exception>
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor memory)
     {
         var xShape = x.shape;
         if (xShape.Length != 3 || xShape[2] != Embed)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(CrossMix), "x", "[B, T, embed]", xShape);
+        global::ModelDsl.ArgumentChecks.Values(this, nameof(CrossMix), "x", x);
         var B = xShape[0];
 
         var memoryShape = memory.shape;
         if (memoryShape.Length != 3 || memoryShape[0] != B || memoryShape[2] != Embed)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(CrossMix), "memory", "[B, S, embed]", memoryShape);
+        global::ModelDsl.ArgumentChecks.Values(this, nameof(CrossMix), "memory", memory);
 
         using var scope = global::TorchSharp.torch.NewDisposeScope();
 

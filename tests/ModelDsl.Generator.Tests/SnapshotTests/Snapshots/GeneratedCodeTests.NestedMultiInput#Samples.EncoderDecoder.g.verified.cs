@@ -41,11 +41,13 @@ partial class EncoderDecoder : global::TorchSharp.torch.nn.Module<global::TorchS
 
     /// <summary>source: [B, S, 16], target: [B, T, 32] → [B, S + T, 32].</summary>
     /// <exception cref="global::ModelDsl.ShapeMismatchException">An argument does not have the declared shape.</exception>
+    /// <exception cref="global::ModelDsl.TensorArgumentException">An argument has the wrong element type or device.</exception>
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor source, global::TorchSharp.torch.Tensor target)
     {
         var sourceShape = source.shape;
         if (sourceShape.Length != 3 || sourceShape[2] != 16)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(EncoderDecoder), "source", "[B, S, 16]", sourceShape);
+        global::ModelDsl.ArgumentChecks.Values(this, nameof(EncoderDecoder), "source", source);
         var B = sourceShape[0];
 
         var targetShape = target.shape;

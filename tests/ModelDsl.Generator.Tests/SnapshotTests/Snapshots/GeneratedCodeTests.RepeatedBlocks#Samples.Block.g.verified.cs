@@ -67,11 +67,13 @@ partial class Block : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
 
     /// <summary>x: [B, T, embed] → [B, T, embed].</summary>
     /// <exception cref="global::ModelDsl.ShapeMismatchException">An argument does not have the declared shape.</exception>
+    /// <exception cref="global::ModelDsl.TensorArgumentException">An argument has the wrong element type or device.</exception>
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor x)
     {
         var xShape = x.shape;
         if (xShape.Length != 3 || xShape[2] != Embed)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(Block), "x", "[B, T, embed]", xShape);
+        global::ModelDsl.ArgumentChecks.Values(this, nameof(Block), "x", x);
 
         using var scope = global::TorchSharp.torch.NewDisposeScope();
 

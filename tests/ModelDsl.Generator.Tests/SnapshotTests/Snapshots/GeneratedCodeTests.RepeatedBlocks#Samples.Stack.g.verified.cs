@@ -59,6 +59,7 @@ partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
 
     /// <summary>x: [B, T, embed] → [B, T, embed].</summary>
     /// <exception cref="global::ModelDsl.ShapeMismatchException">An argument does not have the declared shape.</exception>
+    /// <exception cref="global::ModelDsl.TensorArgumentException">An argument has the wrong element type or device.</exception>
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor x)
     {
         var xShape = x.shape;

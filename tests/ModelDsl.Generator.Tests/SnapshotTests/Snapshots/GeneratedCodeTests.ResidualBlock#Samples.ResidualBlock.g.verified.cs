@@ -53,11 +53,13 @@ partial class ResidualBlock : global::TorchSharp.torch.nn.Module<global::TorchSh
 
     /// <summary>x: [B, 16, H, W] → [B, 16, H, W].</summary>
     /// <exception cref="global::ModelDsl.ShapeMismatchException">An argument does not have the declared shape.</exception>
+    /// <exception cref="global::ModelDsl.TensorArgumentException">An argument has the wrong element type or device.</exception>
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor x)
     {
         var xShape = x.shape;
         if (xShape.Length != 4 || xShape[1] != 16)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(ResidualBlock), "x", "[B, 16, H, W]", xShape);
+        global::ModelDsl.ArgumentChecks.Values(this, nameof(ResidualBlock), "x", x);
         var H = xShape[2];
         var W = xShape[3];
 

@@ -64,11 +64,13 @@ partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
 
     /// <summary>idx: [B, T] → [B, T, 65].</summary>
     /// <exception cref="global::ModelDsl.ShapeMismatchException">An argument does not have the declared shape.</exception>
+    /// <exception cref="global::ModelDsl.TensorArgumentException">An argument has the wrong element type or device.</exception>
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor idx)
     {
         var idxShape = idx.shape;
         if (idxShape.Length != 2)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(TinyGpt), "idx", "[B, T]", idxShape);
+        global::ModelDsl.ArgumentChecks.Indices(this, nameof(TinyGpt), "idx", idx);
         var T = idxShape[1];
 
         if (T > 64)
