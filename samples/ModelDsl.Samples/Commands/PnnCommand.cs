@@ -234,7 +234,8 @@ public static class PnnCommand
         };
         AtomicFile.Write(run.OutFile("summary.json"), stream =>
             JsonSerializer.Serialize(stream, summary, new JsonSerializerOptions { WriteIndented = true }));
-        console.WriteLine($"Network saved to {path} ({experiment.Network.ColumnCount} columns); summary {run.OutFile("summary.json")}.");
+        PnnPlot.SavePng(run.OutFile("accuracy.png"), $"{columnName} columns: accuracy of each task as later tasks are learned", experiment.Reports);
+        console.WriteLine($"Network saved to {path} ({experiment.Network.ColumnCount} columns); summary {run.OutFile("summary.json")}; plot {run.OutFile("accuracy.png")}.");
         return allUnchanged ? ExitCodes.Success : ExitCodes.Failure;
     }
 
