@@ -4,7 +4,7 @@ using TorchSharp;
 
 namespace ModelDsl.Training;
 
-/// <summary>A model's structure as a checkpoint records it: its state-dict entries in order, with shapes.</summary>
+/// <summary>A model's structure as checkpoints and weight files record it: its state-dict entries in order, with shapes.</summary>
 public static class ModelSignature
 {
     /// <summary>The parameters and persistent buffers of <paramref name="model"/>, in state-dict order, with their dtypes.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Text.Json;
 using ModelDsl.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -99,6 +100,12 @@ public static class SafetensorsFile
         {
             // The header was checked against the length; only a file that changed while being read gets here.
             throw new InvalidDataException($"{name}: the file ended while its tensors were being read");
+        }
+        catch (JsonException e)
+        {
+            // A valid header that PyBridge's reader cannot take: it reads __metadata__ as if it were a tensor, so a
+            // metadata key "shape" or "data_offsets" (free-form strings to the format) defeats it.
+            throw new NotSupportedException($"{name}: TorchSharp.PyBridge cannot read this header ({e.Message})", e);
         }
         StateDict.Load(state, check, name, "file");
     }

@@ -35,17 +35,10 @@ internal sealed class SafetensorsHeader
 
     private const string MetadataKey = "__metadata__";
 
-    private SafetensorsHeader(IReadOnlyList<SafetensorsEntry> entries, IReadOnlyDictionary<string, string> metadata)
-    {
-        Entries = entries;
-        Metadata = metadata;
-    }
+    private SafetensorsHeader(IReadOnlyList<SafetensorsEntry> entries) => Entries = entries;
 
     /// <summary>The tensors, in the header's order.</summary>
     public IReadOnlyList<SafetensorsEntry> Entries { get; }
-
-    /// <summary>The free-form <c>__metadata__</c> (empty when absent).</summary>
-    public IReadOnlyDictionary<string, string> Metadata { get; }
 
     /// <summary>The entries' names, shapes and dtypes, in the header's order.</summary>
     public IReadOnlyList<TensorSignature> Signature => Entries.Select(e => e.Signature).ToList();
@@ -108,22 +101,22 @@ internal sealed class SafetensorsHeader
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 throw Invalid(name, $"the JSON header is not an object");
             var entries = new List<SafetensorsEntry>();
-            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 if (!seen.Add(property.Name))
                     throw Invalid(name, $"the header names '{property.Name}' twice");
                 if (property.Name == MetadataKey)
-                    ReadMetadata(name, property.Value, metadata);
+                    CheckMetadata(name, property.Value);
                 else
                     entries.Add(ReadEntry(name, property.Name, property.Value));
             }
-            return new SafetensorsHeader(entries, metadata);
+            return new SafetensorsHeader(entries);
         }
     }
 
-    private static void ReadMetadata(string name, JsonElement value, Dictionary<string, string> metadata)
+    // Free-form and not used here, but the format allows only strings in it.
+    private static void CheckMetadata(string name, JsonElement value)
     {
         if (value.ValueKind != JsonValueKind.Object)
             throw Invalid(name, $"its {MetadataKey} is not an object of strings");
@@ -131,7 +124,6 @@ internal sealed class SafetensorsHeader
         {
             if (item.Value.ValueKind != JsonValueKind.String)
                 throw Invalid(name, $"its {MetadataKey} entry '{item.Name}' is not a string");
-            metadata[item.Name] = item.Value.GetString()!;
         }
     }
 

@@ -193,8 +193,8 @@ public sealed class SafetensorsFileTests : IDisposable
 
     /// <summary>
     /// PyTorch's <c>safetensors.torch.save_model</c> keeps one name per shared tensor (for this model
-    /// <c>lm_head.weight</c>, the first in sorted order) and records the dropped one in <c>__metadata__</c>. Such a
-    /// file loads: the kept name fills the whole tie.
+    /// <c>lm_head.weight</c>, the first in sorted order), records the dropped one in <c>__metadata__</c> and pads
+    /// the header to 8 bytes. Such a file loads: the kept name fills the whole tie.
     /// </summary>
     [Fact]
     public void File_with_one_name_per_tied_tensor_loads_like_save_model_wrote_it()
@@ -204,7 +204,15 @@ public sealed class SafetensorsFileTests : IDisposable
         using var source = TinyGpt(seed: 7);
         var state = source.state_dict();
         state.Remove("wte.weight");
-        PyBridgeSafetensors.SaveStateDict(path, state);
+        using (var buffer = new MemoryStream())
+        {
+            PyBridgeSafetensors.SaveStateDict(buffer, state, leaveOpen: true);
+            File.WriteAllBytes(path, SafetensorsLayout.WithMetadata(buffer.ToArray(), new Dictionary<string, string> { ["wte.weight"] = "lm_head.weight" }));
+        }
+        var file = SafetensorsLayout.Read(path);
+        Assert.Equal("lm_head.weight", file.Metadata!["wte.weight"]);
+        Assert.Equal(0, file.HeaderLength % 8);
+        Assert.DoesNotContain("wte.weight", file.Entries.Keys);
 
         using var loaded = TinyGpt(seed: 8);
         SafetensorsFile.Load(path, loaded);
@@ -362,5 +370,23 @@ public sealed class SafetensorsFileTests : IDisposable
         using var model = nn.Linear(2, 1);
         var e = Assert.Throws<NotSupportedException>(() => SafetensorsFile.Load(path, model));
         Assert.StartsWith("fp8.safetensors: tensor 'weight' has dtype F8_E4M3, which TorchSharp cannot hold", e.Message);
+    }
+
+    /// <summary>Metadata is free-form strings to the format; one that PyBridge's reader cannot take is still a clear error.</summary>
+    [Fact]
+    public void Metadata_that_pybridge_cannot_read_is_a_clear_error()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("meta.safetensors");
+        var json = System.Text.Encoding.UTF8.GetBytes(
+            "{\"__metadata__\": {\"shape\": \"2\"}, \"weight\": {\"dtype\": \"F32\", \"shape\": [1, 2], \"data_offsets\": [0, 8]}, " +
+            "\"bias\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [8, 12]}}");
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)json.Length), .. json, .. new byte[12]]);
+
+        using var model = nn.Linear(2, 1);
+        var before = RawState(model);
+        var e = Assert.Throws<NotSupportedException>(() => SafetensorsFile.Load(path, model));
+        Assert.StartsWith("meta.safetensors: TorchSharp.PyBridge cannot read this header", e.Message);
+        Assert.Equal(before, RawState(model));
     }
 }

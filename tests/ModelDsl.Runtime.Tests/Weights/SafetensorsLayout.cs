@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace ModelDsl.Runtime.Tests.Weights;
 
@@ -68,5 +69,30 @@ internal sealed class SafetensorsLayout
             order.Add(property.Name);
         }
         return new SafetensorsLayout(entries, order, metadata, length, file[(8 + (int)length)..]);
+    }
+
+    /// <summary>
+    /// <paramref name="file"/> with a <c>__metadata__</c> entry first in its header and the header padded with spaces
+    /// to a multiple of 8 bytes, as the reference implementation writes them (PyTorch's <c>save_model</c> records each
+    /// dropped name of a shared tensor there).
+    /// </summary>
+    public static byte[] WithMetadata(byte[] file, IReadOnlyDictionary<string, string> metadata)
+    {
+        var length = (int)BinaryPrimitives.ReadUInt64LittleEndian(file);
+        var header = JsonNode.Parse(Encoding.UTF8.GetString(file, 8, length))!.AsObject();
+        var rebuilt = new JsonObject { ["__metadata__"] = new JsonObject(metadata.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))) };
+        foreach (var (key, value) in header.ToList())
+        {
+            header.Remove(key);
+            rebuilt[key] = value;
+        }
+        var json = Encoding.UTF8.GetBytes(rebuilt.ToJsonString());
+        var padded = (json.Length + 7) / 8 * 8;
+        var result = new byte[8 + padded + (file.Length - 8 - length)];
+        BinaryPrimitives.WriteUInt64LittleEndian(result, (ulong)padded);
+        json.CopyTo(result, 8);
+        result.AsSpan(8 + json.Length, padded - json.Length).Fill((byte)' ');
+        file.AsSpan(8 + length).CopyTo(result.AsSpan(8 + padded));
+        return result;
     }
 }
