@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Text;
 
 namespace ModelDsl.Training;
@@ -31,6 +30,9 @@ public sealed class CheckpointMismatchException : InvalidOperationException
     /// <summary>Entries both have with different shapes (<c>name: model [..], checkpoint [..]</c>).</summary>
     public IReadOnlyList<string> WrongShape { get; }
 
+    // A checkpoint of another architecture can differ in hundreds of entries; the properties keep them all.
+    private const int Limit = 20;
+
     private static string Format(
         string name, string? typeMismatch,
         IReadOnlyList<string> missing, IReadOnlyList<string> unexpected, IReadOnlyList<string> wrongShape)
@@ -38,20 +40,9 @@ public sealed class CheckpointMismatchException : InvalidOperationException
         var text = new StringBuilder($"{name} does not fit this model; nothing was loaded.");
         if (typeMismatch is not null)
             text.Append("\n  ").Append(typeMismatch);
-        Section(text, "missing from the checkpoint", missing);
-        Section(text, "unexpected in the checkpoint", unexpected);
-        Section(text, "wrong shape", wrongShape);
+        MismatchText.AppendSection(text, "missing from the checkpoint", missing, Limit);
+        MismatchText.AppendSection(text, "unexpected in the checkpoint", unexpected, Limit);
+        MismatchText.AppendSection(text, "wrong shape", wrongShape, Limit);
         return text.ToString();
-    }
-
-    private static void Section(StringBuilder text, string title, IReadOnlyList<string> entries)
-    {
-        if (entries.Count == 0)
-            return;
-        text.Append($"\n  {title} ({entries.Count}):");
-        foreach (var entry in entries.Take(20))
-            text.Append("\n    ").Append(entry);
-        if (entries.Count > 20)
-            text.Append($"\n    … and {entries.Count - 20} more");
     }
 }
