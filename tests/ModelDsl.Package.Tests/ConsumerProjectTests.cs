@@ -38,13 +38,13 @@ public sealed class ConsumerProjectTests(PackageFeed feed) : IClassFixture<Packa
         Assert.Contains("README.md", entries);
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generator", StringComparison.Ordinal));
 
-        // One dependency: TorchSharp itself, so the application chooses TorchSharp-cpu or a CUDA build.
+        // TorchSharp itself, not a backend, so the application chooses TorchSharp-cpu or a CUDA build; PyBridge for safetensors.
         using var nuspecStream = package.GetEntry("ModelDsl.nuspec")!.Open();
         var nuspec = XDocument.Load(nuspecStream);
         var dependencies = nuspec.Descendants(nuspec.Root!.Name.Namespace + "dependency")
             .Select(d => (Id: (string)d.Attribute("id")!, Version: (string)d.Attribute("version")!))
             .ToArray();
-        Assert.Equal([("TorchSharp", PackageFeed.TorchSharpVersion)], dependencies);
+        Assert.Equal([("TorchSharp", PackageFeed.TorchSharpVersion), ("TorchSharp.PyBridge", "1.4.4")], dependencies.Order());
     }
 
     [Fact]
