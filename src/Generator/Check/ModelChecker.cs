@@ -47,20 +47,20 @@ internal static class ModelChecker
             if (declared is null)
                 return null;
             var variable = Naming.Escape(input.Name);
-            inputs.Add(new InputPlan(input.Name, declared.Value, bindings.ToEquatableArray()));
+            inputs.Add(new InputPlan(input.Name, declared.Value, bindings.ToEquatableArray(), ""));
             taps.Add(input.Name, actual ?? declared.Value, variable);
         }
 
         if (inputs.Count == 0)
             return null;
 
-        // Member locals must not collide with what the generated Forward already declares.
-        var variables = new HashSet<string>(taps.Variables, StringComparer.Ordinal) { "scope", "block", "layerInputs", "lateral" };
-        foreach (var input in inputs)
-        {
-            variables.Add(Naming.ShapeLocal(input.Name));
-            variables.UnionWith(input.Bindings.Where(b => b.Length > 0));
-        }
+        // Generated locals must not collide with the user's names (arguments, symbolic dims) nor with each other.
+        var variables = new HashSet<string>(taps.Variables, StringComparer.Ordinal) { "scope", "block", "layerInputs", "lateral", "nameof" };
+        variables.UnionWith(inputs.SelectMany(i => i.Bindings).Where(b => b.Length > 0));
+        for (var i = 0; i < inputs.Count; i++)
+            inputs[i] = inputs[i] with { ShapeLocal = UniqueLocal(Naming.ShapeLocal(inputs[i].Name), variables) };
+        if (!context.IsNested)
+            CheckSymbolNames(context, forward, inputs);
 
         var current = taps.Find(forward.Inputs[0].Name)!;
         var members = new List<MemberPlan>();
@@ -218,6 +218,8 @@ internal static class ModelChecker
                     return null;
                 }
 
+                if (!KnownAtConstruction(context, member, step, result.Layer))
+                    return null;
                 layer = result.Layer;
                 parameters = result.Parameters ?? Dim.Const(0);
             }
@@ -232,10 +234,7 @@ internal static class ModelChecker
             return null;
         }
 
-        var variable = Naming.CamelCase(member.Name);
-        var unique = variable;
-        for (var n = 2; !variables.Add(unique); n++)
-            unique = variable + n;
+        var unique = UniqueLocal(Naming.CamelCase(member.Name), variables);
         return new MemberPlan(
             input.Variable,
             member.Name,
@@ -249,6 +248,46 @@ internal static class ModelChecker
             input.Shape,
             shape,
             parameters);
+    }
+
+    // The constructor creates the module, so every size it takes must be known there, not only from the input.
+    private static bool KnownAtConstruction(CheckContext context, MemberSpec member, StepSpec step, LayerPlan layer)
+    {
+        var sizes = layer.Args.Where(a => a.Dim is not null).Select(a => (What: $"'{a.Name}' argument", Dim: a.Dim!));
+        if (layer.Repeat is not null)
+            sizes = sizes.Append(("Repeat count", layer.Repeat));
+        foreach (var (what, dim) in sizes)
+        {
+            if (!context.IsKnownAtConstruction(dim))
+            {
+                context.Report(DiagnosticDescriptors.SizeNotKnownAtConstruction, step.Location ?? member.Location, step.Name, member.Name, what, dim);
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Claims a local name: the name itself, else the first free of name2, name3, …
+    private static string UniqueLocal(string name, HashSet<string> taken)
+    {
+        var unique = name;
+        for (var n = 2; !taken.Add(unique); n++)
+            unique = name + n;
+        return unique;
+    }
+
+    // A symbolic dim is a local of the generated Forward: named like a layer field or a hyperparameter's accessor,
+    // it would hide that member from the code reading it.
+    private static void CheckSymbolNames(CheckContext context, ForwardSpec forward, List<InputPlan> inputs)
+    {
+        var spec = context.Spec;
+        var members = new HashSet<string>(spec.Members.Select(m => Naming.FieldName(m.Name)).Concat(spec.Parameters.Select(p => Emit.HyperparameterNames.Accessor(spec, p.Name))), StringComparer.Ordinal);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            foreach (var symbol in inputs[i].Bindings.Where(members.Contains).Distinct())
+                context.Report(DiagnosticDescriptors.InvalidForward, forward.Inputs[i].Location, spec.Name, $"the symbolic dim '{symbol}' has the name of a member the generated code reads; rename it");
+        }
     }
 
     // Reads a [Shape(...)]: ints, hyperparameter expressions, and symbolic dims bound on first use. For a nested

@@ -22,6 +22,14 @@ internal static class NestedRules
             return null;
         }
 
+        // The generated constructor creates the nested model, so it must be able to call its constructor.
+        if (nested.ConstructorModifiers is { } modifiers && !modifiers.Split(' ').Any(m => m is "public" or "internal"))
+        {
+            context.Report(DiagnosticDescriptors.NestedModelMismatch, input.Location, member.Name, nested.Name,
+                $"its constructor is {(modifiers.Length == 0 ? "private (no accessibility declared)" : modifiers)}; make it public or internal so '{context.Spec.Name}' can create it");
+            return null;
+        }
+
         var repeatArg = step.Get("Repeat");
         var isList = member.TypeMetadataName == Parse.KnownNames.ModuleList;
         var repeat = repeatArg is null || repeatArg.Kind == ArgKind.Null ? null : context.ReadDim(step, repeatArg, "Repeat", member.Name);
@@ -71,8 +79,12 @@ internal static class NestedRules
             return null;
         }
 
+        // The nested model knows nothing of this model's input dims: a guard mentioning one runs in Forward.
         foreach (var guard in nestedContext.Guards)
-            context.AddGuard(guard with { Message = nested.Name + " '" + member.Name + "': " + guard.Message });
+        {
+            var atForward = guard.AtForward || !context.IsKnownAtConstruction(guard.Left) || !context.IsKnownAtConstruction(guard.Right);
+            context.AddGuard(guard with { Message = nested.Name + " '" + member.Name + "': " + guard.Message, AtForward = atForward });
+        }
 
         var output = plan.OutputShape;
         var parameters = plan.ParameterCount;
