@@ -1,8 +1,8 @@
-using System.Linq;
-
 namespace ModelDsl.Generator.Model;
 
 /// <summary>What the parser read from one <c>[Model]</c> class: plain, equatable data only.</summary>
+/// <param name="Namespace">The namespace as generated code declares it (keywords escaped); "" for the global one.</param>
+/// <param name="HintName">The generated file's name, unique per type, e.g. <c>Samples.Mlp.g.cs</c>.</param>
 internal sealed record ModelSpec(
     string Namespace,
     string Name,
@@ -17,11 +17,9 @@ internal sealed record ModelSpec(
     string TypeParameters,
     string Keyword,
     EquatableArray<string> ContainingTypes,
+    string HintName,
     LocationInfo? Location)
 {
-    /// <summary>The generated file's hint name, e.g. <c>Samples.Mlp.g.cs</c>.</summary>
-    public string HintName => string.Join(".", new[] { Namespace }.Where(n => n.Length > 0).Concat(ContainingTypes.Select(t => t.Split(' ').Last().Split('<')[0])).Append(Name)) + ".g.cs";
-
     /// <summary>Whether the user declared a <c>partial</c> constructor carrying the hyperparameters.</summary>
     public bool HasPartialConstructor => ConstructorModifiers is not null;
 }
