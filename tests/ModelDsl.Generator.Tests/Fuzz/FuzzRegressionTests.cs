@@ -445,32 +445,7 @@ public sealed class FuzzRegressionTests
             """,
     };
 
-    /// <summary>Repros of generator bugs that are still open; each must move to <see cref="Names"/> when fixed.</summary>
-    public static readonly string[] KnownOpen =
-    {
-        "Class_name_missing",
-        "Extern_constructor",
-        "Forward_extension_parameter",
-        "Forward_parameter_named_like_a_generated_local",
-        "Forward_parameter_without_a_name",
-        "Gan_class_with_a_base_class",
-        "Gan_over_internal_models",
-        "HintName_generic_and_non_generic_models_of_one_name",
-        "Member_named_training",
-        "Namespace_name_cut_short",
-        "Nested_model_constant_named_like_a_symbolic_dim",
-        "Nested_model_with_a_duplicate_constructor",
-        "Nested_model_with_a_private_constructor",
-        "Progressive_column_with_two_inputs",
-        "Repeated_symbolic_dim_in_one_shape",
-        "Symbolic_dim_inside_a_division_in_a_layer_size",
-        "Syntax_error_inside_a_layer_attribute",
-        "Verbatim_identifier_member",
-    };
-
-    public static TheoryData<string> Names() => new(Repros.Keys.Except(KnownOpen));
-
-    public static TheoryData<string> OpenNames() => new(KnownOpen);
+    public static TheoryData<string> Names() => new(Repros.Keys);
 
     [Fact]
     public void Stack_overflow_guard_matches_the_method_of_the_same_class_only()
@@ -484,13 +459,6 @@ public sealed class FuzzRegressionTests
         Assert.Null(FuzzRunner.CompilerStackOverflowHazard([user], [otherClass, otherNamespace]));
         Assert.Null(FuzzRunner.CompilerStackOverflowHazard([user], []));
     }
-
-    [Theory(Skip = "open generator bugs, listed in KnownOpen")]
-    [MemberData(nameof(OpenNames))]
-    public void Generator_handles_known_open(string name) => Generator_handles(name);
-
-    [Fact]
-    public void Known_open_repros_exist() => Assert.All(KnownOpen, name => Assert.True(Repros.ContainsKey(name), name));
 
     [Theory]
     [MemberData(nameof(Names))]
