@@ -2,6 +2,7 @@ namespace ModelDsl.Generator.Model;
 
 /// <summary>What the parser read from one <c>[Model]</c> class: plain, equatable data only.</summary>
 /// <param name="Namespace">The namespace as generated code declares it (keywords escaped); "" for the global one.</param>
+/// <param name="IsPublic">Whether other assemblies see the class (it and its containing types are public).</param>
 /// <param name="HintName">The generated file's name, unique per type, e.g. <c>Samples.Mlp.g.cs</c>.</param>
 internal sealed record ModelSpec(
     string Namespace,
@@ -18,6 +19,7 @@ internal sealed record ModelSpec(
     string Keyword,
     EquatableArray<string> ContainingTypes,
     string HintName,
+    bool IsPublic,
     LocationInfo? Location)
 {
     /// <summary>Whether the user declared a <c>partial</c> constructor carrying the hyperparameters.</summary>

@@ -45,7 +45,7 @@ internal static class GanParser
             return new GanParseResult(null, diagnostics.ToEquatableArray());
 
         // A model the pairing cannot name reports its own declaration error; the pairing adds nothing.
-        var access = new[] { Accessibility(generator!), Accessibility(discriminator!) };
+        var access = new[] { TypeNames.Accessibility(generator!), TypeNames.Accessibility(discriminator!) };
         if (access.Any(a => a is null))
             return new GanParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
 
@@ -61,23 +61,6 @@ internal static class GanParser
             TypeNames.HintName(type),
             location);
         return new GanParseResult(spec, EquatableArray<DiagnosticInfo>.Empty);
-    }
-
-    // The widest accessibility members exposing the model may have: null when other files cannot name it at all.
-    private static string? Accessibility(INamedTypeSymbol model)
-    {
-        if (!TypeNames.IsWellFormed(model))
-            return null;
-        var result = "public";
-        for (var type = model; type is not null; type = type.ContainingType)
-        {
-            if (type.IsFileLocal || type.DeclaredAccessibility is Microsoft.CodeAnalysis.Accessibility.Private or Microsoft.CodeAnalysis.Accessibility.Protected or Microsoft.CodeAnalysis.Accessibility.ProtectedAndInternal)
-                return null;
-            if (type.DeclaredAccessibility != Microsoft.CodeAnalysis.Accessibility.Public)
-                result = "internal";
-        }
-
-        return result;
     }
 
     private static INamedTypeSymbol? ReadModelArgument(AttributeData? attribute, int index)

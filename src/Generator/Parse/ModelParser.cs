@@ -103,6 +103,7 @@ internal static class ModelParser
             type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>().Select(Keyword).FirstOrDefault() ?? "class",
             containing.ToEquatableArray(),
             TypeNames.HintName(type),
+            TypeNames.Accessibility(type) == "public",
             LocationInfo.From(type.Locations.FirstOrDefault() ?? Location.None));
     }
 
@@ -195,7 +196,8 @@ internal static class ModelParser
         var metadataName = type is null ? property.Type.ToDisplayString() : MetadataName(type);
         ModelSpec? nested = null;
         var modelType = metadataName == KnownNames.ModuleList && type!.TypeArguments.Length == 1 ? type.TypeArguments[0] as INamedTypeSymbol : type;
-        if (modelType is not null && IsModel(modelType) && depth < MaxNestingDepth)
+        // Only a class can be a model ([Model] elsewhere is a compiler error); anything else is no nested model.
+        if (modelType is { TypeKind: TypeKind.Class } && IsModel(modelType) && depth < MaxNestingDepth)
             nested = ReadModel(modelType, new List<DiagnosticInfo>(), depth + 1, cancellationToken);
 
         return new MemberSpec(

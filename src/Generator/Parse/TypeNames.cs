@@ -26,6 +26,26 @@ internal static class TypeNames
         return true;
     }
 
+    /// <summary>
+    /// The widest accessibility a member exposing the type may have, "public" or "internal"; null when code in
+    /// other files cannot name it at all (file-local, private or protected, or cut short by a syntax error).
+    /// </summary>
+    public static string? Accessibility(INamedTypeSymbol type)
+    {
+        if (!IsWellFormed(type))
+            return null;
+        var result = "public";
+        for (var t = type; t is not null; t = t.ContainingType)
+        {
+            if (t.IsFileLocal || t.DeclaredAccessibility is Microsoft.CodeAnalysis.Accessibility.Private or Microsoft.CodeAnalysis.Accessibility.Protected or Microsoft.CodeAnalysis.Accessibility.ProtectedAndInternal)
+                return null;
+            if (t.DeclaredAccessibility != Microsoft.CodeAnalysis.Accessibility.Public)
+                result = "internal";
+        }
+
+        return result;
+    }
+
     /// <summary>The namespace as generated code declares it, keywords escaped (<c>@class.Models</c>); "" for the global one.</summary>
     public static string Namespace(INamedTypeSymbol type)
         => string.Join(".", Parts(type.ContainingNamespace).Select(Check.Naming.Escape));

@@ -300,6 +300,35 @@ public sealed class FuzzRegressionTests
                 public partial Tensor Forward([Shape("B", 8)] Tensor x);
             }
             """,
+        ["Nested_model_less_accessible_than_its_property"] = Usings + """
+            [Model]
+            internal sealed partial class Block
+            {
+                [Linear(8)] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 8)] Tensor x);
+            }
+
+            [Model]
+            public sealed partial class Outer
+            {
+                [Nested] public partial Block Inner { get; }
+                public partial Tensor Forward([Shape("B", 8)] Tensor x);
+            }
+            """,
+        ["Nested_model_declared_as_an_interface"] = Usings + """
+            [Model]
+            public partial interface Features
+            {
+                public partial Tensor Forward([Shape("B", 8)] Tensor x);
+            }
+
+            [Model]
+            public sealed partial class Classifier
+            {
+                [Nested] public partial Features Backbone { get; }
+                public partial Tensor Forward([Shape("B", 8)] Tensor x);
+            }
+            """,
         ["Progressive_column_with_two_inputs"] = Usings + """
             [Model, ProgressiveColumn]
             public sealed partial class Column

@@ -30,6 +30,15 @@ internal static class NestedRules
             return null;
         }
 
+        // A property other assemblies see cannot have a type they do not.
+        var words = member.Modifiers.Split(' ');
+        if (!nested.IsPublic && context.Spec.IsPublic && (words.Contains("public") || (words.Contains("protected") && !words.Contains("private"))))
+        {
+            context.Report(DiagnosticDescriptors.NestedModelMismatch, input.Location, member.Name, nested.Name,
+                $"it is less accessible than the {member.Modifiers} property '{member.Name}'; make the model public or the property internal");
+            return null;
+        }
+
         var repeatArg = step.Get("Repeat");
         var isList = member.TypeMetadataName == Parse.KnownNames.ModuleList;
         var repeat = repeatArg is null || repeatArg.Kind == ArgKind.Null ? null : context.ReadDim(step, repeatArg, "Repeat", member.Name);
