@@ -30,6 +30,9 @@ internal static class ConstructorRules
             Report(diagnostics, ctor, type, "it declares more than one partial constructor; the hyperparameters go in one");
 
         var generated = definitions.Select(d => d.Symbol).FirstOrDefault();
+        // The implementation repeats the modifiers, so they must form one valid accessibility.
+        if (definitions.FirstOrDefault().Syntax is { } definition && !DeclarationRules.IsAccessibility(ModelParser.ModifiersWithoutPartial(definition.Modifiers), allowNew: false))
+            Report(diagnostics, generated!, type, $"its partial constructor's modifiers '{ModelParser.ModifiersWithoutPartial(definition.Modifiers)}' are not a single accessibility");
         if (generated?.PartialImplementationPart is not null)
             Report(diagnostics, generated, type, "its partial constructor has a body already; remove it, the generator implements the constructor");
 

@@ -90,12 +90,14 @@ internal static class DeclarationRules
     private static bool HasOneAccessibility(string modifiers)
         => modifiers.Length > 0 && IsAccessibility(modifiers);
 
-    private static bool IsAccessibility(string modifiers)
+    /// <summary>Whether the modifiers are at most one accessibility (and, for members that may hide, 'new').</summary>
+    internal static bool IsAccessibility(string modifiers, bool allowNew = true)
     {
         var words = modifiers.Split(new[] { ' ' }, System.StringSplitOptions.RemoveEmptyEntries);
         var access = words.Where(w => w is "public" or "private" or "protected" or "internal").ToList();
         var valid = access.Count <= 1 || (access.Count == 2 && (access.Contains("protected") && (access.Contains("internal") || access.Contains("private"))));
-        return valid && words.All(w => w is "public" or "private" or "protected" or "internal" or "new");
+        return valid && words.All(w => w is "public" or "private" or "protected" or "internal" || (allowNew && w == "new"))
+               && words.Distinct().Count() == words.Length;
     }
 
     private static void Report(List<DiagnosticInfo> diagnostics, DiagnosticDescriptor descriptor, ISymbol member, params object[] arguments)

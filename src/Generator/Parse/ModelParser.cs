@@ -343,7 +343,7 @@ internal static class ModelParser
         return $"partial {Keyword(syntax)} {syntax.Identifier.Text}{syntax.TypeParameterList}";
     }
 
-    private static string ModifiersWithoutPartial(SyntaxTokenList modifiers)
+    internal static string ModifiersWithoutPartial(SyntaxTokenList modifiers)
         => string.Join(" ", modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.Text));
 
     private static string? FormatConstant(object? value) => value switch

@@ -129,6 +129,35 @@ public sealed class FuzzRegressionTests
             }
             """,
 
+        ["Internal_error_parameter_count_overflowing_64_bits"] = Usings + """
+            [Model]
+            public sealed partial class Block
+            {
+                public partial Block(int embed, int hidden);
+                [Linear("hidden")] partial Linear Up { get; }
+                [Linear(long.MaxValue)] partial Linear Down { get; }
+                public partial Tensor Forward([Shape("B", "T", "embed")] Tensor x);
+            }
+            """,
+
+        // ---- sizes beyond 64 bits were wrapped silently; they are reported ----
+        ["Sizes_overflowing_64_bits"] = Usings + """
+            [Model]
+            public sealed partial class Mlp
+            {
+                [Flatten, Linear(10)] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 2147483647, 2147483647, 2147483647)] Tensor x);
+            }
+            """,
+        ["Size_expression_overflowing_64_bits"] = Usings + """
+            [Model]
+            public sealed partial class Mlp
+            {
+                [Linear("2147483647 * 2147483647 * 2147483647")] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 784)] Tensor x);
+            }
+            """,
+
         // ---- the compiler dies of a stack overflow (Roslyn defect) on the generated Forward implementation ----
         ["Compiler_stack_overflow_Forward_parameter_attribute_names_Forward"] = Usings + """
             [Model]
@@ -300,6 +329,21 @@ public sealed class FuzzRegressionTests
                 public partial Tensor Forward([Shape("B", 8)] Tensor x);
             }
             """,
+        ["Nested_model_receiving_an_input_dim_where_it_declares_a_constant"] = Usings + """
+            [Model]
+            public sealed partial class Features
+            {
+                [Flatten, Linear(128), ReLU] partial Linear Hidden { get; }
+                public partial Tensor Forward([Shape("B", 1, 28, 28)] Tensor image);
+            }
+
+            [Model]
+            public sealed partial class Classifier
+            {
+                [Nested] public partial Features Backbone { get; }
+                public partial Tensor Forward([Shape("B", 1, 28, "W")] Tensor image);
+            }
+            """,
         ["Nested_model_less_accessible_than_its_property"] = Usings + """
             [Model]
             internal sealed partial class Block
@@ -430,6 +474,15 @@ public sealed class FuzzRegressionTests
             {
                 [Nested(8)] partial Block Inner { get; }
                 public partial Tensor Forward([Shape("B", 8)] Tensor x);
+            }
+            """,
+        ["Constructor_with_a_repeated_modifier"] = Usings + """
+            [Model]
+            public sealed partial class Mlp
+            {
+                public public partial Mlp(int hidden);
+                [Linear("hidden")] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 784)] Tensor x);
             }
             """,
         ["Forward_extension_parameter"] = Usings + """

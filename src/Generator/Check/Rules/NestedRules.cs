@@ -97,6 +97,13 @@ internal static class NestedRules
 
         var output = plan.OutputShape;
         var parameters = plan.ParameterCount;
+        // Its layers are sized by what it receives: an input dim of this model would size them only in Forward.
+        if (!context.IsKnownAtConstruction(parameters))
+        {
+            context.Report(DiagnosticDescriptors.SizeNotKnownAtConstruction, input.Location, nested.Name, member.Name, "parameter count", parameters);
+            return null;
+        }
+
         if (repeat is not null)
         {
             if (!(repeat.IsConstant && repeat.Value == 1) && !context.CheckShapesEqual(output, input.Shape, $"'{member.Name}' repeats '{nested.Name}', which must keep {ShapeText.Format(input.Shape)}"))
