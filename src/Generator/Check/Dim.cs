@@ -43,6 +43,9 @@ internal sealed class Dim : IEquatable<Dim>
             ? _terms.Values.SelectMany(t => t.Factors).GroupBy(f => f.Display).Select(g => FromTerms(new[] { new Term(new[] { g.First() }, 1) })).ToList()
             : null;
 
+    /// <summary>Whether every coefficient fits an <see cref="int"/>, so that the code of a dim of int symbols is an int.</summary>
+    public bool HasIntCoefficients => _terms.Values.All(t => t.Coefficient >= int.MinValue && t.Coefficient <= int.MaxValue);
+
     /// <summary>Every symbol the dim mentions, including those inside opaque divisions.</summary>
     public IEnumerable<string> Symbols => _terms.Values.SelectMany(t => t.Factors).SelectMany(a => a.Symbols).Distinct();
 

@@ -41,9 +41,13 @@ internal static class PlaceholderEmitter
         using (w.Block($"partial {spec.Keyword} {name}{spec.TypeParameters}{(isClass ? $" : {CodeNames.Nn}.Module<{types}>" : "")}"))
         {
             var parameters = string.Join(", ", spec.Parameters.Select(p => p.Type + " " + Naming.Escape(p.Name)));
-            w.Line(spec.HasPartialConstructor
-                ? $"{spec.ConstructorModifiers} partial {name}({parameters}){(isClass ? $" : base(\"{spec.Name}\")" : "")} => {Failure};".TrimStart()
-                : isClass ? $"public {name}() : base(\"{spec.Name}\") => {Failure};" : "");
+            // A constructor of the user's own with these parameters is reported; a second one would only add an error.
+            if (!spec.HasClashingConstructor)
+            {
+                w.Line(spec.HasPartialConstructor
+                    ? $"{spec.ConstructorModifiers} partial {name}({parameters}){(isClass ? $" : base(\"{spec.Name}\")" : "")} => {Failure};".TrimStart()
+                    : isClass ? $"public {name}() : base(\"{spec.Name}\") => {Failure};" : "");
+            }
             foreach (var member in spec.Members)
             {
                 var accessors = member.Setter.Length == 0 ? $" => {Failure};" : $" {{ get => {Failure}; {member.Setter.Trim()} => {Failure}; }}";

@@ -59,6 +59,9 @@ internal sealed record OpArg(string Name, Dim? Dim, string? Literal)
     /// <summary>A real or integer hyperparameter the forward code reads from a field, e.g. a dropout rate.</summary>
     public string? Hyper { get; init; }
 
+    /// <summary>The parameter type a nested model's constructor argument is converted to, when C# does not convert implicitly.</summary>
+    public string? Conversion { get; init; }
+
     public static OpArg Of(string name, Dim dim) => new(name, dim, null);
 
     public static OpArg Code(string name, string literal) => new(name, null, literal);

@@ -3,6 +3,7 @@ namespace ModelDsl.Generator.Model;
 /// <summary>What the parser read from one <c>[Model]</c> class: plain, equatable data only.</summary>
 /// <param name="Namespace">The namespace as generated code declares it (keywords escaped); "" for the global one.</param>
 /// <param name="IsPublic">Whether other assemblies see the class (it and its containing types are public).</param>
+/// <param name="HasClashingConstructor">Whether the class declares the constructor the generator writes (reported; placeholders leave it out).</param>
 /// <param name="HintName">The generated file's name, unique per type, e.g. <c>Samples.Mlp.g.cs</c>.</param>
 internal sealed record ModelSpec(
     string Namespace,
@@ -20,6 +21,7 @@ internal sealed record ModelSpec(
     EquatableArray<string> ContainingTypes,
     string HintName,
     bool IsPublic,
+    bool HasClashingConstructor,
     LocationInfo? Location)
 {
     /// <summary>Whether the user declared a <c>partial</c> constructor carrying the hyperparameters.</summary>

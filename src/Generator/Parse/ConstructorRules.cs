@@ -16,15 +16,10 @@ internal static class ConstructorRules
 {
     public static void Check(INamedTypeSymbol type, ModelSpec model, List<DiagnosticInfo> diagnostics)
     {
-        var declared = type.InstanceConstructors
-            .SelectMany(c => c.DeclaringSyntaxReferences.Select(r => (Symbol: c, Syntax: r.GetSyntax() as ConstructorDeclarationSyntax)))
-            .Where(c => c.Syntax is not null)
-            .OrderBy(c => c.Syntax!.SyntaxTree.FilePath, System.StringComparer.Ordinal)
-            .ThenBy(c => c.Syntax!.SpanStart)
-            .ToList();
-        var definitions = declared.Where(c => ModelParser.IsPartialDefinition(c.Syntax!)).ToList();
+        var declared = Declared(type);
+        var definitions = declared.Where(c => ModelParser.IsPartialDefinition(c.Syntax)).ToList();
 
-        foreach (var (ctor, syntax) in declared.Where(c => c.Syntax!.Modifiers.Any(SyntaxKind.PartialKeyword) && c.Syntax.Modifiers.Any(SyntaxKind.ExternKeyword)))
+        foreach (var (ctor, _) in declared.Where(c => c.Syntax.Modifiers.Any(SyntaxKind.PartialKeyword) && c.Syntax.Modifiers.Any(SyntaxKind.ExternKeyword)))
             Report(diagnostics, ctor, type, "its partial constructor is 'extern'; declare it without 'extern', the generator implements it");
         foreach (var (ctor, _) in definitions.Skip(1))
             Report(diagnostics, ctor, type, "it declares more than one partial constructor; the hyperparameters go in one");
@@ -36,13 +31,8 @@ internal static class ConstructorRules
         if (generated?.PartialImplementationPart is not null)
             Report(diagnostics, generated, type, "its partial constructor has a body already; remove it, the generator implements the constructor");
 
-        // Any other constructor taking what the generated one takes would be a second declaration of it.
-        var signature = generated?.Parameters.Select(p => p.Type).ToList() ?? new List<ITypeSymbol>();
-        foreach (var (ctor, _) in declared.Where(c => !SymbolEqualityComparer.Default.Equals(c.Symbol, generated) && !definitions.Any(d => SymbolEqualityComparer.Default.Equals(d.Symbol, c.Symbol))))
-        {
-            if (ctor.Parameters.Select(p => p.Type).SequenceEqual(signature, SymbolEqualityComparer.Default))
-                Report(diagnostics, ctor, type, $"the generator writes the constructor {type.Name}({string.Join(", ", signature.Select(t => t.ToDisplayString()))}); remove this one (hyperparameters go in a 'public partial {type.Name}(...);' declaration)");
-        }
+        foreach (var ctor in Clashing(declared, generated))
+            Report(diagnostics, ctor, type, $"the generator writes the constructor {type.Name}({string.Join(", ", ctor.Parameters.Select(p => p.Type.ToDisplayString()))}); remove this one (hyperparameters go in a 'public partial {type.Name}(...);' declaration)");
 
         if (generated is null)
             return;
@@ -57,6 +47,34 @@ internal static class ConstructorRules
             if (problem is not null)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, LocationInfo.From(parameter.Locations.FirstOrDefault() ?? Location.None) ?? model.Location, type.Name, problem));
         }
+    }
+
+    /// <summary>Whether the class declares a constructor of its own taking what the generated one takes.</summary>
+    public static bool HasClashingConstructor(INamedTypeSymbol type)
+    {
+        var declared = Declared(type);
+        return Clashing(declared, declared.Where(c => ModelParser.IsPartialDefinition(c.Syntax)).Select(c => c.Symbol).FirstOrDefault()).Any();
+    }
+
+    // The instance constructors declared in source, in source order.
+    private static List<(IMethodSymbol Symbol, ConstructorDeclarationSyntax Syntax)> Declared(INamedTypeSymbol type)
+        => type.InstanceConstructors
+            .SelectMany(c => c.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<ConstructorDeclarationSyntax>().Select(s => (Symbol: c, Syntax: s)))
+            .OrderBy(c => c.Syntax.SyntaxTree.FilePath, System.StringComparer.Ordinal)
+            .ThenBy(c => c.Syntax.SpanStart)
+            .ToList();
+
+    // Constructors other than the partial one taking its parameter types (none without it): second declarations of
+    // the constructor the generator writes.
+    private static IEnumerable<IMethodSymbol> Clashing(List<(IMethodSymbol Symbol, ConstructorDeclarationSyntax Syntax)> declared, IMethodSymbol? generated)
+    {
+        var signature = generated?.Parameters.Select(p => p.Type).ToList() ?? new List<ITypeSymbol>();
+        return declared
+            .Select(c => c.Symbol)
+            .Where(c => !SymbolEqualityComparer.Default.Equals(c, generated) && !(c.PartialDefinitionPart is { } definition && SymbolEqualityComparer.Default.Equals(definition, generated)))
+            .Where(c => c.Parameters.Select(p => p.Type).SequenceEqual(signature, SymbolEqualityComparer.Default))
+            .Distinct(SymbolEqualityComparer.Default)
+            .Cast<IMethodSymbol>();
     }
 
     private static void Report(List<DiagnosticInfo> diagnostics, IMethodSymbol ctor, INamedTypeSymbol type, string problem)

@@ -104,6 +104,7 @@ internal static class ModelParser
             containing.ToEquatableArray(),
             TypeNames.HintName(type),
             TypeNames.Accessibility(type) == "public",
+            ConstructorRules.HasClashingConstructor(type),
             LocationInfo.From(type.Locations.FirstOrDefault() ?? Location.None));
     }
 

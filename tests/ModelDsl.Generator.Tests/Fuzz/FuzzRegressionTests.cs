@@ -344,6 +344,40 @@ public sealed class FuzzRegressionTests
                 public partial Tensor Forward([Shape("B", 1, 28, "W")] Tensor image);
             }
             """,
+        ["Nested_model_with_narrower_integer_and_float_parameters"] = Usings + """
+            [Model]
+            public sealed partial class Block
+            {
+                public partial Block(short width, uint depth, long total, float dropout);
+                [Linear("width"), Dropout("dropout")] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 8)] Tensor x);
+            }
+
+            [Model]
+            public sealed partial class Outer
+            {
+                public partial Outer(int hidden, long big, double dropout);
+                [Nested("hidden", "big", "hidden", "dropout")] partial Block Inner { get; }
+                [Nested(16, 3, "2 * big", 0.1)] partial Block Other { get; }
+                public partial Tensor Forward([Shape("B", 8)] Tensor x);
+            }
+            """,
+        ["Nested_model_argument_outside_its_parameter_range"] = Usings + """
+            [Model]
+            public sealed partial class Block
+            {
+                public partial Block(byte width);
+                [Linear("width")] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 8)] Tensor x);
+            }
+
+            [Model]
+            public sealed partial class Outer
+            {
+                [Nested(300)] partial Block Inner { get; }
+                public partial Tensor Forward([Shape("B", 8)] Tensor x);
+            }
+            """,
         ["Nested_model_less_accessible_than_its_property"] = Usings + """
             [Model]
             internal sealed partial class Block

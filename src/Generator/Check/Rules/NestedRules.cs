@@ -144,15 +144,23 @@ internal static class NestedRules
                 var dim = context.ReadDim(step, raw[i], parameter.Name, member, positive: false);
                 if (dim is null)
                     return (null, args);
+                if (dim.IsConstant && Range(type) is var (min, max) && (dim.Value < min || dim.Value > max))
+                {
+                    context.Report(DiagnosticDescriptors.NestedModelMismatch, input.Location, member, nested.Name,
+                        $"argument {i + 1} for '{parameter.Name}' ({type}) must be between {min} and {max}, not {dim.Value}");
+                    return (null, args);
+                }
+
                 binding[parameter.Name] = dim;
-                args.Add(OpArg.Of(parameter.Name, dim));
+                args.Add(OpArg.Of(parameter.Name, dim) with { Conversion = NeedsConversion(context, dim, type) ? parameter.Type : null });
             }
             else if (type is "double" or "float")
             {
                 var rate = context.ReadRate(step, raw[i], parameter.Name, member, double.MinValue, double.MaxValue);
                 if (rate is null)
                     return (null, args);
-                args.Add(rate with { Name = parameter.Name });
+                // A real literal or hyperparameter is a double, which converts to float only explicitly.
+                args.Add(rate with { Name = parameter.Name, Conversion = type == "float" ? parameter.Type : null });
             }
             else if (type == "bool" && raw[i].Kind == ArgKind.Bool)
             {
@@ -167,5 +175,27 @@ internal static class NestedRules
         }
 
         return (binding, args);
+    }
+
+    private static (long Min, long Max) Range(string type) => type switch
+    {
+        "byte" => (byte.MinValue, byte.MaxValue),
+        "sbyte" => (sbyte.MinValue, sbyte.MaxValue),
+        "short" => (short.MinValue, short.MaxValue),
+        "ushort" => (ushort.MinValue, ushort.MaxValue),
+        "uint" => (uint.MinValue, uint.MaxValue),
+        "long" => (long.MinValue, long.MaxValue),
+        _ => (int.MinValue, int.MaxValue),
+    };
+
+    // An integer argument is written as an expression of this model's hyperparameters: an int when they are ints
+    // (or narrower) and its coefficients fit, else a long. A constant in range converts implicitly; anything else
+    // narrower than the expression is converted, checked, in the constructor.
+    private static bool NeedsConversion(CheckContext context, Dim dim, string type)
+    {
+        if (dim.IsConstant || type == "long")
+            return false;
+        var intExpression = dim.HasIntCoefficients && dim.Symbols.All(s => context.Spec.Parameters.Any(p => p.Name == s && CheckContext.ShortType(p.Type) is "int" or "short" or "ushort" or "byte" or "sbyte"));
+        return type != "int" || !intExpression;
     }
 }
