@@ -164,6 +164,38 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void MDL0005_size_beyond_int()
+    {
+        Diagnostic d = AssertDiagnostic("MDL0005", """
+            [Model]
+            public sealed partial class Mlp
+            {
+                [/*@*/Linear(long.MaxValue)] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 784)] Tensor x);
+            }
+            """);
+
+        Assert.Contains("'Output'", Message(d), StringComparison.Ordinal);
+        Assert.Contains("2147483647", Message(d), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MDL0005_sizes_overflowing_64_bits()
+    {
+        Diagnostic d = AssertDiagnostic("MDL0005", """
+            [Model]
+            public sealed partial class Mlp
+            {
+                [/*@*/Flatten, Linear(10)] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 2147483647, 2147483647, 2147483647)] Tensor x);
+            }
+            """);
+
+        Assert.Contains("Flatten on 'Output'", Message(d), StringComparison.Ordinal);
+        Assert.Contains("64-bit", Message(d), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MDL0006_unknown_hyperparameter()
     {
         Diagnostic d = AssertDiagnostic("MDL0006", """
@@ -248,6 +280,54 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void MDL0008_forward_argument_with_a_modifier()
+    {
+        Diagnostic d = AssertDiagnostic("MDL0008", """
+            [Model]
+            public sealed partial class Mlp
+            {
+                [Linear(10)] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 784)] this Tensor /*@*/x);
+            }
+            """, onlyThisError: false); // 'this' on an instance method's argument is a compiler error too
+
+        Assert.Contains("'x'", Message(d), StringComparison.Ordinal);
+        Assert.Contains("'this'", Message(d), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MDL0008_progressive_column_with_two_arguments()
+    {
+        Diagnostic d = AssertDiagnostic("MDL0008", """
+            [Model, ProgressiveColumn]
+            public sealed partial class Column
+            {
+                [Flatten, Linear(32), ReLU] partial Linear Fc1 { get; }
+                [Linear(10)]                partial Linear Head { get; }
+                public partial Tensor /*@*/Forward([Shape("B", 1, 28, 28)] Tensor image, [Shape("B", 3)] Tensor extra);
+            }
+            """);
+
+        Assert.Contains("'Column'", Message(d), StringComparison.Ordinal);
+        Assert.Contains("one argument", Message(d), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MDL0008_symbolic_dim_named_like_a_layer_field()
+    {
+        Diagnostic d = AssertDiagnostic("MDL0008", """
+            [Model]
+            public sealed partial class Mlp
+            {
+                [Linear(10)] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("_output", 784)] Tensor /*@*/x);
+            }
+            """);
+
+        Assert.Contains("'_output'", Message(d), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MDL0009_generic_model()
     {
         Diagnostic d = AssertDiagnostic("MDL0009", """
@@ -294,6 +374,83 @@ public sealed class DiagnosticTests
             """);
 
         Assert.Contains("'Mlp'", Message(d), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MDL0009_member_hides_module_training()
+    {
+        Diagnostic d = AssertDiagnostic("MDL0009", """
+            [Model]
+            public sealed partial class Mlp
+            {
+                [Linear(10), Dropout(0.1)] partial Linear /*@*/training { get; }
+                public partial Tensor Forward([Shape("B", 784)] Tensor x);
+            }
+            """);
+
+        Assert.Contains("'training'", Message(d), StringComparison.Ordinal);
+        Assert.Contains("Module", Message(d), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MDL0009_extern_partial_constructor()
+    {
+        Diagnostic d = AssertDiagnostic("MDL0009", """
+            [Model]
+            public sealed partial class Mlp
+            {
+                public extern partial /*@*/Mlp(int hidden);
+                [Linear(10)] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 784)] Tensor x);
+            }
+            """, onlyThisError: false); // an extern partial constructor without a definition is a compiler error too
+
+        Assert.Contains("'extern'", Message(d), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MDL0009_constructor_clashing_with_the_generated_one()
+    {
+        Diagnostic d = AssertDiagnostic("MDL0009", """
+            [Model]
+            public sealed partial class Mlp
+            {
+                public /*@*/Mlp() : base("mlp") { }
+                [Linear(10)] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 784)] Tensor x);
+            }
+            """);
+
+        Assert.Contains("Mlp()", Message(d), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MDL0009_gan_pairing_with_a_base_class()
+    {
+        Diagnostic d = AssertDiagnostic("MDL0009", """
+            [Model]
+            public sealed partial class Gen
+            {
+                [Linear(784), Tanh] partial Linear Project { get; }
+                [return: Shape("B", 784)]
+                public partial Tensor Forward([Shape("B", 100)] Tensor z);
+            }
+
+            [Model]
+            public sealed partial class Disc
+            {
+                [Linear(1)] partial Linear Score { get; }
+                public partial Tensor Forward([Shape("B", 784)] Tensor x);
+            }
+
+            [Gan(typeof(Gen), typeof(Disc))]
+            public sealed partial class /*@*/Pair : TorchSharp.torch.nn.Module
+            {
+            }
+            """, onlyThisError: false); // the class calls no Module constructor: a compiler error too
+
+        Assert.Contains("'Pair'", Message(d), StringComparison.Ordinal);
+        Assert.Contains("base class", Message(d), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -572,6 +729,22 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void MDL0108_layer_size_known_only_from_the_input()
+    {
+        Diagnostic d = AssertDiagnostic("MDL0108", """
+            [Model]
+            public sealed partial class Mlp
+            {
+                [/*@*/Linear("B / 3 * 3")] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 784)] Tensor x);
+            }
+            """);
+
+        Assert.Contains("Linear 'Output'", Message(d), StringComparison.Ordinal);
+        Assert.Contains("B / 3", Message(d), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MDL0109_nested_model_constructor_arity()
     {
         Diagnostic d = AssertDiagnostic("MDL0109", TestModels.Usings + """
@@ -646,6 +819,30 @@ public sealed class DiagnosticTests
         Assert.StartsWith("Nested model 'Backbone' of type 'Features': ", message, StringComparison.Ordinal);
         Assert.DoesNotContain("Nested model 'x'", message, StringComparison.Ordinal);
         Assert.Equal(1, message.Split("Nested model").Length - 1);
+    }
+
+    [Fact]
+    public void MDL0109_nested_model_with_a_private_constructor()
+    {
+        Diagnostic d = AssertDiagnostic("MDL0109", """
+            [Model]
+            public sealed partial class Block
+            {
+                private partial Block(int width);
+                [Linear("width")] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 8)] Tensor x);
+            }
+
+            [Model]
+            public sealed partial class Outer
+            {
+                [/*@*/Nested(8)] partial Block Inner { get; }
+                public partial Tensor Forward([Shape("B", 8)] Tensor x);
+            }
+            """);
+
+        Assert.Contains("'Inner'", Message(d), StringComparison.Ordinal);
+        Assert.Contains("private", Message(d), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -80,7 +80,14 @@ internal sealed class CheckContext
         switch (arg.Kind)
         {
             case ArgKind.Int:
-                dim = Dim.Const(long.Parse(arg.Text, CultureInfo.InvariantCulture));
+                var value = long.Parse(arg.Text, CultureInfo.InvariantCulture);
+                if (value > int.MaxValue || value < int.MinValue)
+                {
+                    Report(DiagnosticDescriptors.MalformedArgument, step.Location, step.Name, member, $"{argument} must be {(value > 0 ? $"at most {int.MaxValue}" : $"at least {int.MinValue}")}, not {arg.Text}");
+                    return null;
+                }
+
+                dim = Dim.Const(value);
                 break;
             case ArgKind.String:
                 dim = ParseExpression(arg.Text, step.Location);

@@ -10,7 +10,8 @@ namespace ModelDsl.Generator.Check;
 /// A tensor dimension as a canonical integer polynomial over symbols: hyperparameters (known when the
 /// model is constructed) and symbolic input dims such as <c>B</c> (known only in <c>Forward</c>).
 /// Floor division that does not divide exactly becomes an opaque atom. Two dims are equal when their
-/// canonical forms are, so <c>2 * embed</c> equals <c>embed + embed</c>.
+/// canonical forms are, so <c>2 * embed</c> equals <c>embed + embed</c>. Coefficients that leave the range of
+/// <see cref="long"/> (or reach <see cref="long.MinValue"/>, which has no negation) throw <see cref="OverflowException"/>.
 /// </summary>
 internal sealed class Dim : IEquatable<Dim>
 {
@@ -42,6 +43,9 @@ internal sealed class Dim : IEquatable<Dim>
             ? _terms.Values.SelectMany(t => t.Factors).GroupBy(f => f.Display).Select(g => FromTerms(new[] { new Term(new[] { g.First() }, 1) })).ToList()
             : null;
 
+    /// <summary>Whether every coefficient fits an <see cref="int"/>, so that the code of a dim of int symbols is an int.</summary>
+    public bool HasIntCoefficients => _terms.Values.All(t => t.Coefficient >= int.MinValue && t.Coefficient <= int.MaxValue);
+
     /// <summary>Every symbol the dim mentions, including those inside opaque divisions.</summary>
     public IEnumerable<string> Symbols => _terms.Values.SelectMany(t => t.Factors).SelectMany(a => a.Symbols).Distinct();
 
@@ -50,7 +54,7 @@ internal sealed class Dim : IEquatable<Dim>
     public static Dim operator -(Dim a, Dim b) => a + b * Const(-1);
 
     public static Dim operator *(Dim a, Dim b)
-        => FromTerms(a._terms.Values.SelectMany(x => b._terms.Values.Select(y => new Term(x.Factors.Concat(y.Factors).ToArray(), x.Coefficient * y.Coefficient))));
+        => FromTerms(a._terms.Values.SelectMany(x => b._terms.Values.Select(y => new Term(x.Factors.Concat(y.Factors).ToArray(), checked(x.Coefficient * y.Coefficient)))));
 
     /// <summary>Floor division by a positive constant; exact when every coefficient divides.</summary>
     public Dim FloorDiv(long divisor)
@@ -102,7 +106,9 @@ internal sealed class Dim : IEquatable<Dim>
         {
             var factors = term.Factors.OrderBy(f => f.Display, StringComparer.Ordinal).ToArray();
             var key = string.Join("*", factors.Select(f => f.Display));
-            var coefficient = term.Coefficient + (map.TryGetValue(key, out var existing) ? existing.Coefficient : 0);
+            var coefficient = checked(term.Coefficient + (map.TryGetValue(key, out var existing) ? existing.Coefficient : 0));
+            if (coefficient == long.MinValue)
+                throw new OverflowException("a size does not fit in a 64-bit integer");
             if (coefficient == 0)
                 map.Remove(key);
             else

@@ -38,6 +38,10 @@ internal sealed class DimExpression
         {
             return new Result(null, e.Message, null);
         }
+        catch (OverflowException)
+        {
+            return new Result(null, "its value does not fit in a 64-bit integer", null);
+        }
     }
 
     private Dim ParseSum()

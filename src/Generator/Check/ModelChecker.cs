@@ -19,7 +19,7 @@ internal static class ModelChecker
     public static CheckResult Check(ModelSpec spec)
     {
         var context = new CheckContext(spec, outerBinding: null);
-        var plan = Run(context, actualInputs: null);
+        var plan = RunGuarded(context, actualInputs: null);
         return new CheckResult(context.HasErrors ? null : plan, context.Diagnostics.ToEquatableArray());
     }
 
@@ -27,8 +27,23 @@ internal static class ModelChecker
     public static (CheckContext Context, ModelPlan? Plan) CheckNested(ModelSpec spec, Func<string, Dim?> binding, IReadOnlyList<EquatableArray<Dim>> actualInputs)
     {
         var context = new CheckContext(spec, binding);
-        var plan = Run(context, actualInputs);
+        var plan = RunGuarded(context, actualInputs);
         return (context, context.HasErrors ? null : plan);
+    }
+
+    // Sizes are exact 64-bit integers: one that overflows is reported where it arises (a step, the parameter
+    // count), and this reports any other at the model.
+    private static ModelPlan? RunGuarded(CheckContext context, IReadOnlyList<EquatableArray<Dim>>? actualInputs)
+    {
+        try
+        {
+            return Run(context, actualInputs);
+        }
+        catch (OverflowException)
+        {
+            context.Report(DiagnosticDescriptors.MalformedArgument, context.Spec.Location, "Model", context.Spec.Name, "its sizes do not fit in 64-bit integers");
+            return null;
+        }
     }
 
     private static ModelPlan? Run(CheckContext context, IReadOnlyList<EquatableArray<Dim>>? actualInputs)
@@ -47,20 +62,22 @@ internal static class ModelChecker
             if (declared is null)
                 return null;
             var variable = Naming.Escape(input.Name);
-            inputs.Add(new InputPlan(input.Name, declared.Value, bindings.ToEquatableArray()));
-            taps.Add(input.Name, actual ?? declared.Value, variable);
+            inputs.Add(new InputPlan(input.Name, declared.Value, bindings.ToEquatableArray(), ""));
+            // A nested model's declared shape is proven or guarded equal to what it receives, and is in the outer
+            // model's terms; where they differ it is the better known (a constant where the outer has an input dim).
+            taps.Add(input.Name, declared.Value, variable);
         }
 
         if (inputs.Count == 0)
             return null;
 
-        // Member locals must not collide with what the generated Forward already declares.
-        var variables = new HashSet<string>(taps.Variables, StringComparer.Ordinal) { "scope", "block", "layerInputs", "lateral" };
-        foreach (var input in inputs)
-        {
-            variables.Add(Naming.ShapeLocal(input.Name));
-            variables.UnionWith(input.Bindings.Where(b => b.Length > 0));
-        }
+        // Generated locals must not collide with the user's names (arguments, symbolic dims) nor with each other.
+        var variables = new HashSet<string>(taps.Variables, StringComparer.Ordinal) { "scope", "block", "layerInputs", "lateral", "nameof" };
+        variables.UnionWith(inputs.SelectMany(i => i.Bindings).Where(b => b.Length > 0));
+        for (var i = 0; i < inputs.Count; i++)
+            inputs[i] = inputs[i] with { ShapeLocal = UniqueLocal(Naming.ShapeLocal(inputs[i].Name), variables) };
+        if (!context.IsNested)
+            CheckSymbolNames(context, forward, inputs);
 
         var current = taps.Find(forward.Inputs[0].Name)!;
         var members = new List<MemberPlan>();
@@ -72,7 +89,12 @@ internal static class ModelChecker
             if (plan is null)
                 return null;
             members.Add(plan);
-            parameterCount += plan.Parameters;
+            if (!TryAdd(ref parameterCount, plan.Parameters))
+            {
+                context.Report(DiagnosticDescriptors.MalformedArgument, member.Location, plan.Layer!.Kind, member.Name, "the model's parameter count does not fit in a 64-bit integer");
+                return null;
+            }
+
             current = new Tap(plan.OutputShape, plan.Variable);
             taps.Add(member.Name, plan.OutputShape, plan.Variable);
             (lastKind, lastMember) = (plan.Layer?.Kind == "Nested" ? member.TypeName.Split('.').Last() : plan.Layer?.Kind ?? "Layer", member.Name);
@@ -195,7 +217,18 @@ internal static class ModelChecker
         var parameters = Dim.Const(0);
         foreach (var step in member.Steps.Skip(member.Steps.Count > 0 && member.Steps[0].Name == "Input" ? 1 : 0))
         {
-            var result = StepRules.Apply(context, new StepInput(member, step, shape), taps, out var known);
+            StepResult? result;
+            bool known;
+            try
+            {
+                result = StepRules.Apply(context, new StepInput(member, step, shape), taps, out known);
+            }
+            catch (OverflowException)
+            {
+                context.Report(DiagnosticDescriptors.MalformedArgument, step.Location ?? member.Location, step.Name, member.Name, "its sizes do not fit in 64-bit integers");
+                return null;
+            }
+
             if (!known)
             {
                 context.Report(DiagnosticDescriptors.MalformedArgument, step.Location ?? member.Location, step.Name, member.Name, "this attribute is not a layer or step of the ModelDsl catalogue");
@@ -218,6 +251,8 @@ internal static class ModelChecker
                     return null;
                 }
 
+                if (!KnownAtConstruction(context, member, step, result.Layer))
+                    return null;
                 layer = result.Layer;
                 parameters = result.Parameters ?? Dim.Const(0);
             }
@@ -232,10 +267,7 @@ internal static class ModelChecker
             return null;
         }
 
-        var variable = Naming.CamelCase(member.Name);
-        var unique = variable;
-        for (var n = 2; !variables.Add(unique); n++)
-            unique = variable + n;
+        var unique = UniqueLocal(Naming.CamelCase(member.Name), variables);
         return new MemberPlan(
             input.Variable,
             member.Name,
@@ -249,6 +281,59 @@ internal static class ModelChecker
             input.Shape,
             shape,
             parameters);
+    }
+
+    // The constructor creates the module, so every size it takes must be known there, not only from the input.
+    private static bool KnownAtConstruction(CheckContext context, MemberSpec member, StepSpec step, LayerPlan layer)
+    {
+        var sizes = layer.Args.Where(a => a.Dim is not null).Select(a => (What: $"'{a.Name}' argument", Dim: a.Dim!));
+        if (layer.Repeat is not null)
+            sizes = sizes.Append(("Repeat count", layer.Repeat));
+        foreach (var (what, dim) in sizes)
+        {
+            if (!context.IsKnownAtConstruction(dim))
+            {
+                context.Report(DiagnosticDescriptors.SizeNotKnownAtConstruction, step.Location ?? member.Location, step.Name, member.Name, what, dim);
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryAdd(ref Dim total, Dim value)
+    {
+        try
+        {
+            total += value;
+            return true;
+        }
+        catch (OverflowException)
+        {
+            return false;
+        }
+    }
+
+    // Claims a local name: the name itself, else the first free of name2, name3, …
+    private static string UniqueLocal(string name, HashSet<string> taken)
+    {
+        var unique = name;
+        for (var n = 2; !taken.Add(unique); n++)
+            unique = name + n;
+        return unique;
+    }
+
+    // A symbolic dim is a local of the generated Forward: named like a layer field or a hyperparameter's accessor,
+    // it would hide that member from the code reading it.
+    private static void CheckSymbolNames(CheckContext context, ForwardSpec forward, List<InputPlan> inputs)
+    {
+        var spec = context.Spec;
+        var members = new HashSet<string>(spec.Members.Select(m => Naming.FieldName(m.Name)).Concat(spec.Parameters.Select(p => Emit.HyperparameterNames.Accessor(spec, p.Name))), StringComparer.Ordinal);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            foreach (var symbol in inputs[i].Bindings.Where(members.Contains).Distinct())
+                context.Report(DiagnosticDescriptors.InvalidForward, forward.Inputs[i].Location, spec.Name, $"the symbolic dim '{symbol}' has the name of a member the generated code reads; rename it");
+        }
     }
 
     // Reads a [Shape(...)]: ints, hyperparameter expressions, and symbolic dims bound on first use. For a nested
@@ -270,12 +355,14 @@ internal static class ModelChecker
             var binding = "";
             if (arg.Kind == ArgKind.Int)
             {
-                dim = Dim.Const(long.Parse(arg.Text, System.Globalization.CultureInfo.InvariantCulture));
-                if (dim.Value <= 0)
+                var value = long.Parse(arg.Text, System.Globalization.CultureInfo.InvariantCulture);
+                if (value <= 0 || value > int.MaxValue)
                 {
-                    context.Report(DiagnosticDescriptors.MalformedArgument, location, "Shape", what, $"dimension {i} must be positive, not {dim.Value}");
+                    context.Report(DiagnosticDescriptors.MalformedArgument, location, "Shape", what, $"dimension {i} must be positive and at most {int.MaxValue}, not {value}");
                     return null;
                 }
+
+                dim = Dim.Const(value);
             }
             else if (arg.Kind == ArgKind.String && Identifier.IsMatch(arg.Text.Trim()) && context.Resolve(arg.Text.Trim()) is null)
             {

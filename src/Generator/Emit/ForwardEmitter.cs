@@ -57,10 +57,10 @@ internal static class ForwardEmitter
         var used = RuntimeSymbolsUsed(plan);
         var kinds = ArgumentKinds.Of(plan);
         foreach (var input in plan.Inputs)
-            EmitInputCheck(w, plan.Spec.Name, input, symbols, used, kinds);
+            EmitInputCheck(w, Naming.Escape(plan.Spec.Name), input, symbols, used, kinds);
         var forwardGuards = plan.Guards.Where(g => g.AtForward).ToList();
         foreach (var guard in forwardGuards)
-            GuardCode.Emit(w, plan.Spec.Name, guard, symbols.Map);
+            GuardCode.Emit(w, Naming.Escape(plan.Spec.Name), guard, symbols.Map);
         if (forwardGuards.Count > 0)
             w.Line();
 
@@ -117,11 +117,17 @@ internal static class ForwardEmitter
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var input in plan.Inputs)
         {
+            // The prologue compares a dim repeated within one argument by position, without the local.
+            var bindingHere = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < input.Shape.Count; i++)
             {
                 if (input.Bindings[i].Length > 0 && seen.Add(input.Bindings[i]))
+                {
+                    bindingHere.Add(input.Bindings[i]);
                     continue;
-                used.UnionWith(input.Shape[i].Symbols);
+                }
+
+                used.UnionWith(input.Shape[i].Symbols.Where(s => !bindingHere.Contains(s)));
             }
         }
 
@@ -135,24 +141,23 @@ internal static class ForwardEmitter
     private static void EmitInputCheck(IndentedWriter w, string model, InputPlan input, SymbolMap symbols, HashSet<string> used, Dictionary<string, string> kinds)
     {
         var name = Naming.Escape(input.Name);
-        var shape = Naming.ShapeLocal(input.Name);
+        var shape = input.ShapeLocal;
         var conditions = new List<string> { $"{shape}.Length != {input.Shape.Count}" };
         var bindings = new List<string>();
-        var binding = new HashSet<string>(StringComparer.Ordinal);
+        // Symbols this argument binds, by position: they are compared by position, as their locals come after the check.
+        var binding = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < input.Shape.Count; i++)
         {
             var symbolName = input.Bindings[i];
-            if (symbolName.Length > 0 && !symbols.IsBound(symbolName) && binding.Add(symbolName))
+            if (symbolName.Length > 0 && !symbols.IsBound(symbolName) && !binding.ContainsKey(symbolName))
             {
+                binding[symbolName] = i;
                 if (used.Contains(symbolName))
                     bindings.Add($"var {symbolName} = {shape}[{i}];");
                 continue;
             }
 
-            // A dim bound earlier in this same argument is compared by position: its local comes after the check.
-            var code = symbolName.Length > 0 && binding.Contains(symbolName)
-                ? $"{shape}[{input.Bindings.AsImmutableArray().IndexOf(symbolName)}]"
-                : input.Shape[i].ToCode(symbols.Map);
+            var code = input.Shape[i].ToCode(s => binding.TryGetValue(s, out var position) ? $"{shape}[{position}]" : symbols.Map(s));
             conditions.Add($"{shape}[{i}] != {code}");
         }
 
@@ -164,7 +169,7 @@ internal static class ForwardEmitter
             w.Line($"{CodeNames.ArgumentChecks}.{kind}(this, nameof({model}), \"{input.Name}\", {name});");
         foreach (var line in bindings)
             w.Line(line);
-        symbols.Bind(binding);
+        symbols.Bind(binding.Keys);
         w.Line();
     }
 }

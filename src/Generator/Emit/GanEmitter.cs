@@ -14,7 +14,7 @@ internal static class GanEmitter
         using (w.Block($"partial class {gan.Name}"))
         {
             w.Line("/// <summary>Pairs the two models.</summary>");
-            using (w.Block($"public {gan.Name}({gan.GeneratorType} generator, {gan.DiscriminatorType} discriminator)"))
+            using (w.Block($"{gan.MemberAccessibility} {gan.Name}({gan.GeneratorType} generator, {gan.DiscriminatorType} discriminator)"))
             {
                 w.Line("Generator = generator;");
                 w.Line("Discriminator = discriminator;");
@@ -25,10 +25,10 @@ internal static class GanEmitter
             w.Line($"public const string SampleShape = \"{ShapeText.Format(sampleShape)}\";");
             w.Line();
             w.Line("/// <summary>Turns noise into samples.</summary>");
-            w.Line($"public {gan.GeneratorType} Generator {{ get; }}");
+            w.Line($"{gan.MemberAccessibility} {gan.GeneratorType} Generator {{ get; }}");
             w.Line();
             w.Line("/// <summary>Scores samples as real (positive logit) or generated.</summary>");
-            w.Line($"public {gan.DiscriminatorType} Discriminator {{ get; }}");
+            w.Line($"{gan.MemberAccessibility} {gan.DiscriminatorType} Discriminator {{ get; }}");
         }
 
         return w.ToString();

@@ -30,10 +30,14 @@ internal static class LayerCode
             "LayerNorm" => Call("LayerNorm", Arg("features"), Optional("eps", "eps", "1E-05"), Optional("bias", "bias", "true")),
             "CausalSelfAttention" => $"new global::ModelDsl.Layers.CausalSelfAttention({Arg("embed")}, {Arg("heads")}{Rate(Arg("dropout"))})",
             "Attention" => $"new global::ModelDsl.Layers.Attention({Arg("embed")}, {Arg("heads")}{Rate(Arg("dropout"))}{(Arg("causal") == "true" ? ", causal: true" : "")})",
-            "Nested" => $"new {layer.NestedType}({string.Join(", ", layer.Args.Select(value))})",
+            "Nested" => $"new {layer.NestedType}({string.Join(", ", layer.Args.Select(a => Convert(a, value(a))))})",
             _ => throw new InvalidOperationException("Unknown layer kind " + layer.Kind),
         };
     }
+
+    // Narrowing an integer is checked (an out-of-range hyperparameter throws); double to float needs no check.
+    private static string Convert(OpArg arg, string code)
+        => arg.Conversion is not { } type ? code : type == "float" ? $"({type})({code})" : $"checked(({type})({code}))";
 
     private static string Rate(string dropout) => dropout == "0" ? "" : ", dropout: " + dropout;
 

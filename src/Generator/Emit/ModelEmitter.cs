@@ -27,7 +27,7 @@ internal static class ModelEmitter
         w.Line($"/// {Xml(spec.Name)}: {string.Join(", ", plan.Inputs.Select(i => Xml(ShapeText.Format(i.Shape))))} → {Xml(ShapeText.Format(plan.OutputShape))}; {Xml(SummaryTable.Count(plan.ParameterCount))} parameters.");
         w.Line("/// </summary>");
         var interfaces = plan.Column is null ? "" : ", " + CodeNames.ColumnInterface;
-        using (w.Block($"partial class {spec.Name} : {CodeNames.Nn}.Module<{inputTypes}, {CodeNames.Tensor}>{interfaces}"))
+        using (w.Block($"partial class {Naming.Escape(spec.Name)} : {CodeNames.Nn}.Module<{inputTypes}, {CodeNames.Tensor}>{interfaces}"))
         {
             foreach (var member in plan.Members)
                 w.Line($"private readonly {FieldType(member)} {member.FieldName};");
@@ -66,16 +66,17 @@ internal static class ModelEmitter
         var spec = plan.Spec;
         var parameters = string.Join(", ", spec.Parameters.Select(p => p.Type + " " + Naming.Escape(p.Name)));
         w.Line("/// <summary>Creates the layers, checks the hyperparameters, and registers the layers in declaration order.</summary>");
-        var header = spec.HasPartialConstructor ? $"{spec.ConstructorModifiers} partial {spec.Name}({parameters})" : $"public {spec.Name}()";
+        var name = Naming.Escape(spec.Name);
+        var header = spec.HasPartialConstructor ? $"{spec.ConstructorModifiers} partial {name}({parameters})" : $"public {name}()";
         w.Line(header.TrimStart());
         using (w.Indent())
-            w.Line($": base(nameof({spec.Name}))");
+            w.Line($": base(nameof({name}))");
         w.Line("{");
         using (w.Indent())
         {
             var ctorGuards = plan.Guards.Where(g => !g.AtForward).ToList();
             foreach (var guard in ctorGuards)
-                GuardCode.Emit(w, spec.Name, guard, Naming.Escape);
+                GuardCode.Emit(w, name, guard, Naming.Escape);
             foreach (var rate in plan.RateGuards)
                 GuardCode.EmitRange(w, rate);
             if (ctorGuards.Count + plan.RateGuards.Count > 0)
@@ -144,7 +145,7 @@ internal static class ModelEmitter
     private static void EmitProperty(IndentedWriter w, MemberPlan member)
     {
         w.Line($"/// <summary>{Xml(LayerCode.Chain(member))}: {Xml(ShapeText.Format(member.InputShape))} → {Xml(ShapeText.Format(member.OutputShape))}; {Xml(SummaryTable.Count(member.Parameters))} parameters; state-dict key <c>{member.StateKey}</c>.</summary>");
-        w.Line($"{(member.Modifiers.Length > 0 ? member.Modifiers + " " : "")}partial {member.TypeName} {member.Name} => {member.FieldName};");
+        w.Line($"{(member.Modifiers.Length > 0 ? member.Modifiers + " " : "")}partial {member.TypeName} {Naming.Escape(member.Name)} => {member.FieldName};");
         w.Line();
     }
 

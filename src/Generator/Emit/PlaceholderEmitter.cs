@@ -37,16 +37,21 @@ internal static class PlaceholderEmitter
         var types = string.Join(", ", Enumerable.Repeat(CodeNames.Tensor, arity + 1));
         // Only a class can take the Module base; a record or struct gets its partial members implemented, nothing else.
         var isClass = spec.Keyword == "class";
-        using (w.Block($"partial {spec.Keyword} {spec.Name}{spec.TypeParameters}{(isClass ? $" : {CodeNames.Nn}.Module<{types}>" : "")}"))
+        var name = Naming.Escape(spec.Name);
+        using (w.Block($"partial {spec.Keyword} {name}{spec.TypeParameters}{(isClass ? $" : {CodeNames.Nn}.Module<{types}>" : "")}"))
         {
             var parameters = string.Join(", ", spec.Parameters.Select(p => p.Type + " " + Naming.Escape(p.Name)));
-            w.Line(spec.HasPartialConstructor
-                ? $"{spec.ConstructorModifiers} partial {spec.Name}({parameters}){(isClass ? $" : base(\"{spec.Name}\")" : "")} => {Failure};".TrimStart()
-                : isClass ? $"public {spec.Name}() : base(\"{spec.Name}\") => {Failure};" : "");
+            // A constructor of the user's own with these parameters is reported; a second one would only add an error.
+            if (!spec.HasClashingConstructor)
+            {
+                w.Line(spec.HasPartialConstructor
+                    ? $"{spec.ConstructorModifiers} partial {name}({parameters}){(isClass ? $" : base(\"{spec.Name}\")" : "")} => {Failure};".TrimStart()
+                    : isClass ? $"public {name}() : base(\"{spec.Name}\") => {Failure};" : "");
+            }
             foreach (var member in spec.Members)
             {
                 var accessors = member.Setter.Length == 0 ? $" => {Failure};" : $" {{ get => {Failure}; {member.Setter.Trim()} => {Failure}; }}";
-                w.Line($"{(member.Modifiers.Length > 0 ? member.Modifiers + " " : "")}partial {member.TypeName} {member.Name}{accessors}");
+                w.Line($"{(member.Modifiers.Length > 0 ? member.Modifiers + " " : "")}partial {member.TypeName} {Naming.Escape(member.Name)}{accessors}");
             }
 
             var arguments = tensorsOnly

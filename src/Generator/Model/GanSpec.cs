@@ -1,6 +1,7 @@
 namespace ModelDsl.Generator.Model;
 
 /// <summary>A <c>[Gan(typeof(G), typeof(D))]</c> pairing: the two models as the parser read them.</summary>
+/// <param name="MemberAccessibility">The accessibility of the members exposing the two models: no wider than theirs.</param>
 internal sealed record GanSpec(
     string Namespace,
     string Name,
@@ -8,10 +9,9 @@ internal sealed record GanSpec(
     string DiscriminatorType,
     ModelSpec Generator,
     ModelSpec Discriminator,
-    LocationInfo? Location)
-{
-    public string HintName => (Namespace.Length == 0 ? Name : Namespace + "." + Name) + ".g.cs";
-}
+    string MemberAccessibility,
+    string HintName,
+    LocationInfo? Location);
 
 /// <summary>The parser's output for a pairing.</summary>
 internal sealed record GanParseResult(GanSpec? Gan, EquatableArray<DiagnosticInfo> Diagnostics);

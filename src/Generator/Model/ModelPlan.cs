@@ -23,8 +23,11 @@ internal sealed record RateGuardPlan(string Name, double Min, double Max, string
 /// </summary>
 internal sealed record ColumnLayerPlan(string Member, string Kind, EquatableArray<Dim> InputShape, Dim InWidth, Dim OutWidth, Dim? Kernel, Dim? Stride, Dim? Padding);
 
-/// <summary>A <c>Forward</c> argument, the shape its prologue enforces, and the symbolic dim each position binds ("" for none).</summary>
-internal sealed record InputPlan(string Name, EquatableArray<Dim> Shape, EquatableArray<string> Bindings);
+/// <summary>
+/// A <c>Forward</c> argument, the shape its prologue enforces, the symbolic dim each position binds ("" for none),
+/// and the local holding its shape (<c>xShape</c>, numbered when a user name takes it).
+/// </summary>
+internal sealed record InputPlan(string Name, EquatableArray<Dim> Shape, EquatableArray<string> Bindings, string ShapeLocal);
 
 /// <summary>One layer member: the variable it reads, its module, and the operations of its attribute list, in order.</summary>
 internal sealed record MemberPlan(
@@ -55,6 +58,9 @@ internal sealed record OpArg(string Name, Dim? Dim, string? Literal)
 {
     /// <summary>A real or integer hyperparameter the forward code reads from a field, e.g. a dropout rate.</summary>
     public string? Hyper { get; init; }
+
+    /// <summary>The parameter type a nested model's constructor argument is converted to, when C# does not convert implicitly.</summary>
+    public string? Conversion { get; init; }
 
     public static OpArg Of(string name, Dim dim) => new(name, dim, null);
 

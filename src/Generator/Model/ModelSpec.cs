@@ -1,8 +1,10 @@
-using System.Linq;
-
 namespace ModelDsl.Generator.Model;
 
 /// <summary>What the parser read from one <c>[Model]</c> class: plain, equatable data only.</summary>
+/// <param name="Namespace">The namespace as generated code declares it (keywords escaped); "" for the global one.</param>
+/// <param name="IsPublic">Whether other assemblies see the class (it and its containing types are public).</param>
+/// <param name="HasClashingConstructor">Whether the class declares the constructor the generator writes (reported; placeholders leave it out).</param>
+/// <param name="HintName">The generated file's name, unique per type, e.g. <c>Samples.Mlp.g.cs</c>.</param>
 internal sealed record ModelSpec(
     string Namespace,
     string Name,
@@ -17,11 +19,11 @@ internal sealed record ModelSpec(
     string TypeParameters,
     string Keyword,
     EquatableArray<string> ContainingTypes,
+    string HintName,
+    bool IsPublic,
+    bool HasClashingConstructor,
     LocationInfo? Location)
 {
-    /// <summary>The generated file's hint name, e.g. <c>Samples.Mlp.g.cs</c>.</summary>
-    public string HintName => string.Join(".", new[] { Namespace }.Where(n => n.Length > 0).Concat(ContainingTypes.Select(t => t.Split(' ').Last().Split('<')[0])).Append(Name)) + ".g.cs";
-
     /// <summary>Whether the user declared a <c>partial</c> constructor carrying the hyperparameters.</summary>
     public bool HasPartialConstructor => ConstructorModifiers is not null;
 }

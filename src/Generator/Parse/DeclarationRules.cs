@@ -15,10 +15,13 @@ namespace ModelDsl.Generator.Parse;
 internal static class DeclarationRules
 {
     /// <summary>Members the generated module declares besides the layers' properties.</summary>
-    private static readonly string[] GeneratedMembers = { "forward", "ParameterCount", "Summary", "LayerCount", "ForwardColumn", "CreateLateralAdapters" };
+    private static readonly string[] GeneratedMembers = { "forward", "RegisterComponents", "ParameterCount", "Summary", "LayerCount", "ForwardColumn", "CreateLateralAdapters" };
 
-    /// <summary>Locals of the generated Forward that an argument or symbolic dim may not shadow.</summary>
-    private static readonly HashSet<string> ReservedLocals = new(System.StringComparer.Ordinal) { "scope", "block", "layerInputs", "lateral", "training" };
+    /// <summary>Members of TorchSharp's Module the generated code calls; a member of the model's own would hide them.</summary>
+    private static readonly string[] ModuleMembersUsed = { "training", "register_module" };
+
+    /// <summary>Locals of the generated Forward that an argument or symbolic dim may not shadow (nameof would stop being the operator).</summary>
+    private static readonly HashSet<string> ReservedLocals = new(System.StringComparer.Ordinal) { "scope", "block", "layerInputs", "lateral", "training", "nameof" };
 
     public static void Check(INamedTypeSymbol type, ModelSpec model, List<DiagnosticInfo> diagnostics)
     {
@@ -26,6 +29,12 @@ internal static class DeclarationRules
         {
             var member = type.GetMembers(name).First(m => !m.IsImplicitlyDeclared);
             Report(diagnostics, DiagnosticDescriptors.UnsupportedModelDeclaration, member, type.Name, $"'{name}' is a member the generator writes; rename yours");
+        }
+
+        foreach (var name in ModuleMembersUsed.Where(n => type.GetMembers(n).Any(m => !m.IsImplicitlyDeclared)))
+        {
+            var member = type.GetMembers(name).First(m => !m.IsImplicitlyDeclared);
+            Report(diagnostics, DiagnosticDescriptors.UnsupportedModelDeclaration, member, type.Name, $"'{name}' would hide the member of TorchSharp's Module that the generated code uses; rename yours");
         }
 
         var layerFields = model.Members.Select(m => ModelDsl.Generator.Check.Naming.FieldName(m.Name)).ToList();
@@ -41,22 +50,25 @@ internal static class DeclarationRules
         if (forwards > 1)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, model.Forward?.Location ?? model.Location, type.Name, "it is declared more than once"));
 
-        foreach (var parameter in model.Parameters.Where(p => !SyntaxFacts.IsValidIdentifier(p.Name)))
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, model.Location, type.Name, $"constructor parameter '{parameter.Name}' is not a valid name"));
-
         if (model.Forward is { } forward)
         {
             if (!HasOneAccessibility(forward.Modifiers))
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, forward.Location, type.Name, $"it needs exactly one accessibility such as 'public', not '{forward.Modifiers}'"));
             foreach (var input in forward.Inputs.Where(i => ReservedLocals.Contains(i.Name)))
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, input.Location, type.Name, $"argument '{input.Name}' has a name the generated Forward uses; rename it"));
+            foreach (var input in forward.Inputs.Where((i, index) => forward.Inputs.Take(index).Any(earlier => earlier.Name == i.Name)))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, input.Location, type.Name, $"argument '{input.Name}' is declared twice"));
             var names = new HashSet<string>(forward.Inputs.Select(i => i.Name), System.StringComparer.Ordinal);
             foreach (var input in forward.Inputs)
             {
                 var symbols = (input.Shape ?? EquatableArray<ArgValue>.Empty).Where(a => a.Kind == ArgKind.String).Select(a => a.Text.Trim());
-                foreach (var symbol in symbols.Where(s => names.Contains(s) || ReservedLocals.Contains(s) || names.Contains(s + "Shape") || SyntaxFacts.GetKeywordKind(s) != SyntaxKind.None))
+                foreach (var symbol in symbols.Where(s => names.Contains(s) || ReservedLocals.Contains(s) || SyntaxFacts.GetKeywordKind(s) != SyntaxKind.None))
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, input.Location, type.Name, $"the symbolic dim '{symbol}' has the name of an argument or of a generated local; rename it"));
             }
+
+            // IProgressiveColumn.ForwardColumn passes one tensor through the column.
+            if (model.IsProgressiveColumn && forward.Inputs.Count != 1)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, forward.Location, type.Name, $"a progressive column's Forward takes exactly one argument, not {forward.Inputs.Count}"));
         }
 
         foreach (var member in model.Members)
@@ -78,12 +90,14 @@ internal static class DeclarationRules
     private static bool HasOneAccessibility(string modifiers)
         => modifiers.Length > 0 && IsAccessibility(modifiers);
 
-    private static bool IsAccessibility(string modifiers)
+    /// <summary>Whether the modifiers are at most one accessibility (and, for members that may hide, 'new').</summary>
+    internal static bool IsAccessibility(string modifiers, bool allowNew = true)
     {
         var words = modifiers.Split(new[] { ' ' }, System.StringSplitOptions.RemoveEmptyEntries);
         var access = words.Where(w => w is "public" or "private" or "protected" or "internal").ToList();
         var valid = access.Count <= 1 || (access.Count == 2 && (access.Contains("protected") && (access.Contains("internal") || access.Contains("private"))));
-        return valid && words.All(w => w is "public" or "private" or "protected" or "internal" or "new");
+        return valid && words.All(w => w is "public" or "private" or "protected" or "internal" || (allowNew && w == "new"))
+               && words.Distinct().Count() == words.Length;
     }
 
     private static void Report(List<DiagnosticInfo> diagnostics, DiagnosticDescriptor descriptor, ISymbol member, params object[] arguments)

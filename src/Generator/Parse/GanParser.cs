@@ -18,7 +18,7 @@ internal static class GanParser
         var attribute = context.Attributes.FirstOrDefault();
         var location = LocationInfo.From(attribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken)) ?? LocationInfo.From(context.TargetNode);
         var diagnostics = new List<DiagnosticInfo>();
-        if (!ModelParser.IsFirstDeclarationWith(type, context.TargetNode, KnownNames.GanAttribute))
+        if (!ModelParser.IsFirstDeclarationWith(type, context.TargetNode, KnownNames.GanAttribute) || !TypeNames.IsWellFormed(type))
             return new GanParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
         if (context.TargetNode is ClassDeclarationSyntax declaration && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClassNotPartial, LocationInfo.From(declaration.Identifier.GetLocation()), type.Name));
@@ -28,8 +28,14 @@ internal static class GanParser
             return new GanParseResult(null, diagnostics.ToEquatableArray());
         }
 
-        if (type.ContainingType is not null || type.IsGenericType)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, location, type.Name, "a GAN pairing must be a top-level, non-generic class"));
+        if (type.ContainingType is not null || type.IsGenericType || type.IsStatic || type.IsFileLocal)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, location, type.Name, "a GAN pairing must be a top-level, non-generic, non-static class that is not file-local"));
+        // The generated constructor calls the base class's parameterless one, which a Module does not have.
+        if (type.BaseType is { SpecialType: not SpecialType.System_Object } baseType && context.TargetNode is ClassDeclarationSyntax declared)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, LocationInfo.From(declared.Identifier.GetLocation()), type.Name, $"do not declare a base class ('{baseType.Name}') for a GAN pairing"));
+
+        foreach (var name in new[] { "Generator", "Discriminator", "SampleShape" }.Where(n => type.GetMembers(n).Any(m => !m.IsImplicitlyDeclared)))
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, LocationInfo.From(type.GetMembers(name).First(m => !m.IsImplicitlyDeclared).Locations.FirstOrDefault() ?? Location.None), type.Name, $"'{name}' is a member the generator writes; rename yours"));
 
         var generator = ReadModelArgument(attribute, 0);
         var discriminator = ReadModelArgument(attribute, 1);
@@ -38,14 +44,21 @@ internal static class GanParser
         if (diagnostics.Count > 0)
             return new GanParseResult(null, diagnostics.ToEquatableArray());
 
+        // A model the pairing cannot name reports its own declaration error; the pairing adds nothing.
+        var access = new[] { TypeNames.Accessibility(generator!), TypeNames.Accessibility(discriminator!) };
+        if (access.Any(a => a is null))
+            return new GanParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+
         var ignored = new List<DiagnosticInfo>();
         var spec = new GanSpec(
-            type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : "",
-            type.Name,
+            TypeNames.Namespace(type),
+            Check.Naming.Escape(type.Name),
             generator!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             discriminator!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             ModelParser.ReadModel(generator, ignored, depth: 0, cancellationToken),
             ModelParser.ReadModel(discriminator, ignored, depth: 0, cancellationToken),
+            access.All(a => a == "public") ? "public" : "internal",
+            TypeNames.HintName(type),
             location);
         return new GanParseResult(spec, EquatableArray<DiagnosticInfo>.Empty);
     }

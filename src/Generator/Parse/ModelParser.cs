@@ -28,6 +28,9 @@ internal static class ModelParser
         // [Model] on several partial declarations of one class: the first one in source order speaks for all.
         if (declaration is null || declaration is InterfaceDeclarationSyntax || !IsFirstDeclarationWith(type, declaration, KnownNames.ModelAttribute))
             return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        // A name lost to a syntax error is the compiler's to report; there is no class to extend.
+        if (!TypeNames.IsWellFormed(type))
+            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
         if (declaration is not ClassDeclarationSyntax)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, identifier, type.Name, "a model must be a class (not a record or struct)"));
 
@@ -46,12 +49,16 @@ internal static class ModelParser
         var hasBaseClass = type.TypeKind == TypeKind.Class && declaration is ClassDeclarationSyntax && type.BaseType is { SpecialType: not SpecialType.System_Object };
         if (hasBaseClass)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, identifier, type.Name, $"do not declare a base class ('{type.BaseType!.Name}'); the generator derives the model from TorchSharp's Module"));
-        // Placeholders cannot be written for a static class or one with its own base class.
-        if (type.IsStatic || hasBaseClass)
+        // The generated part lives in another file, which cannot extend a file-local class.
+        if (type.IsFileLocal)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, identifier, type.Name, "a model cannot be file-local ('file'); the generator extends it from another file"));
+        // Placeholders cannot be written for a static or file-local class, nor one with its own base class.
+        if (type.IsStatic || hasBaseClass || type.IsFileLocal)
             return new ParseResult(null, diagnostics.ToEquatableArray());
 
         var model = ReadModel(type, diagnostics, depth: 0, cancellationToken);
         DeclarationRules.Check(type, model, diagnostics);
+        ConstructorRules.Check(type, model, diagnostics);
         // A model with declaration errors is still returned: the emitter writes placeholder members for it so the
         // build reports only ModelDsl's diagnostics, not a cascade of missing partial implementations.
         return new ParseResult(model, diagnostics.ToEquatableArray());
@@ -59,7 +66,6 @@ internal static class ModelParser
 
     internal static ModelSpec ReadModel(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics, int depth, CancellationToken cancellationToken)
     {
-        var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
         var (parameters, ctorModifiers) = ReadConstructor(type);
         var constants = type.GetMembers().OfType<IFieldSymbol>()
             .Where(f => f.IsConst && f.HasConstantValue)
@@ -83,7 +89,7 @@ internal static class ModelParser
         for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
             containing.Insert(0, DeclarationHeader(outer));
         return new ModelSpec(
-            ns,
+            TypeNames.Namespace(type),
             type.Name,
             type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             parameters,
@@ -93,9 +99,12 @@ internal static class ModelParser
             forward,
             type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.ProgressiveColumnAttribute),
             type.GetMembers().Where(m => !m.IsImplicitlyDeclared).Select(m => m.Name).Distinct().OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray(),
-            type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(t => t.Name)) + ">",
+            type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(t => Check.Naming.Escape(t.Name))) + ">",
             type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>().Select(Keyword).FirstOrDefault() ?? "class",
             containing.ToEquatableArray(),
+            TypeNames.HintName(type),
+            TypeNames.Accessibility(type) == "public",
+            ConstructorRules.HasClashingConstructor(type),
             LocationInfo.From(type.Locations.FirstOrDefault() ?? Location.None));
     }
 
@@ -106,8 +115,7 @@ internal static class ModelParser
             foreach (var reference in ctor.DeclaringSyntaxReferences)
             {
                 if (reference.GetSyntax() is ConstructorDeclarationSyntax syntax
-                    && syntax.Modifiers.Any(SyntaxKind.PartialKeyword)
-                    && syntax.Body is null && syntax.ExpressionBody is null)
+                    && IsPartialDefinition(syntax))
                 {
                     var parameters = ctor.Parameters
                         .Select(p => new HyperParameterSpec(p.Name, p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), null))
@@ -172,6 +180,12 @@ internal static class ModelParser
             return null;
         }
 
+        if (property.PartialImplementationPart is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedMember, location, member.Name, "it is implemented already; the generator writes its body"));
+            return null;
+        }
+
         if (property.SetMethod is not null || property.IsStatic)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedMember, location, member.Name, "a layer property must be an instance property with only 'get'"));
@@ -183,7 +197,8 @@ internal static class ModelParser
         var metadataName = type is null ? property.Type.ToDisplayString() : MetadataName(type);
         ModelSpec? nested = null;
         var modelType = metadataName == KnownNames.ModuleList && type!.TypeArguments.Length == 1 ? type.TypeArguments[0] as INamedTypeSymbol : type;
-        if (modelType is not null && IsModel(modelType) && depth < MaxNestingDepth)
+        // Only a class can be a model ([Model] elsewhere is a compiler error); anything else is no nested model.
+        if (modelType is { TypeKind: TypeKind.Class } && IsModel(modelType) && depth < MaxNestingDepth)
             nested = ReadModel(modelType, new List<DiagnosticInfo>(), depth + 1, cancellationToken);
 
         return new MemberSpec(
@@ -224,8 +239,15 @@ internal static class ModelParser
             return null;
         }
 
-        if (!IsTensor(method.ReturnType))
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, location, type.Name, $"it must return Tensor, not '{method.ReturnType.ToDisplayString()}'"));
+        // A second implementation would clash with the user's: report it and leave Forward alone.
+        if (syntax.Modifiers.Any(SyntaxKind.ExternKeyword) || method.PartialImplementationPart is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, location, type.Name, "it is implemented already ('extern' or a body); declare it without either, the generator implements it"));
+            return null;
+        }
+
+        if (!IsTensor(method.ReturnType) || method.RefKind != RefKind.None)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, location, type.Name, $"it must return Tensor by value, not '{(method.RefKind == RefKind.None ? "" : "ref ")}{method.ReturnType.ToDisplayString()}'"));
         if (method.Parameters.Length is 0 or > 6)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, location, type.Name, $"it takes {method.Parameters.Length} arguments; 1 to 6 tensors are supported"));
         if (method.IsGenericMethod || method.IsStatic)
@@ -235,8 +257,10 @@ internal static class ModelParser
         foreach (var parameter in method.Parameters)
         {
             var parameterLocation = LocationInfo.From(parameter.Locations.FirstOrDefault() ?? Location.None);
-            if (!IsTensor(parameter.Type) || parameter.RefKind != RefKind.None)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, parameterLocation, type.Name, $"argument '{parameter.Name}' must be a Tensor passed by value"));
+            if (!SyntaxFacts.IsValidIdentifier(parameter.Name))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, parameterLocation, type.Name, $"argument {parameter.Ordinal + 1} has no valid name"));
+            if (!IsTensor(parameter.Type) || HasModifiers(parameter))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, parameterLocation, type.Name, $"argument '{parameter.Name}' must be a Tensor passed by value, without modifiers such as 'ref', 'this' or 'params'"));
             var shape = ReadShape(parameter.GetAttributes());
             if (shape is null)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, parameterLocation, type.Name, $"argument '{parameter.Name}' needs a [Shape(...)] attribute"));
@@ -261,6 +285,16 @@ internal static class ModelParser
 
         return null;
     }
+
+    /// <summary>A partial constructor the generator implements: no body, and not 'extern' (which makes it an implementation).</summary>
+    internal static bool IsPartialDefinition(ConstructorDeclarationSyntax syntax)
+        => syntax.Modifiers.Any(SyntaxKind.PartialKeyword) && !syntax.Modifiers.Any(SyntaxKind.ExternKeyword)
+           && syntax.Body is null && syntax.ExpressionBody is null;
+
+    /// <summary>Whether a parameter is declared with modifiers (ref, this, params, scoped…), which the implementation would have to repeat.</summary>
+    internal static bool HasModifiers(IParameterSymbol parameter)
+        => parameter.RefKind != RefKind.None || parameter.IsParams || parameter.IsThis || parameter.ScopedKind != ScopedKind.None
+           || parameter.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<ParameterSyntax>().Any(p => p.Modifiers.Count > 0);
 
     internal static bool IsModel(INamedTypeSymbol type)
         => type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.ModelAttribute);
@@ -310,7 +344,7 @@ internal static class ModelParser
         return $"partial {Keyword(syntax)} {syntax.Identifier.Text}{syntax.TypeParameterList}";
     }
 
-    private static string ModifiersWithoutPartial(SyntaxTokenList modifiers)
+    internal static string ModifiersWithoutPartial(SyntaxTokenList modifiers)
         => string.Join(" ", modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.Text));
 
     private static string? FormatConstant(object? value) => value switch

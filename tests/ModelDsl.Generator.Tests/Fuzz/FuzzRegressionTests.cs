@@ -129,6 +129,35 @@ public sealed class FuzzRegressionTests
             }
             """,
 
+        ["Internal_error_parameter_count_overflowing_64_bits"] = Usings + """
+            [Model]
+            public sealed partial class Block
+            {
+                public partial Block(int embed, int hidden);
+                [Linear("hidden")] partial Linear Up { get; }
+                [Linear(long.MaxValue)] partial Linear Down { get; }
+                public partial Tensor Forward([Shape("B", "T", "embed")] Tensor x);
+            }
+            """,
+
+        // ---- sizes beyond 64 bits were wrapped silently; they are reported ----
+        ["Sizes_overflowing_64_bits"] = Usings + """
+            [Model]
+            public sealed partial class Mlp
+            {
+                [Flatten, Linear(10)] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 2147483647, 2147483647, 2147483647)] Tensor x);
+            }
+            """,
+        ["Size_expression_overflowing_64_bits"] = Usings + """
+            [Model]
+            public sealed partial class Mlp
+            {
+                [Linear("2147483647 * 2147483647 * 2147483647")] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 784)] Tensor x);
+            }
+            """,
+
         // ---- the compiler dies of a stack overflow (Roslyn defect) on the generated Forward implementation ----
         ["Compiler_stack_overflow_Forward_parameter_attribute_names_Forward"] = Usings + """
             [Model]
@@ -300,6 +329,84 @@ public sealed class FuzzRegressionTests
                 public partial Tensor Forward([Shape("B", 8)] Tensor x);
             }
             """,
+        ["Nested_model_receiving_an_input_dim_where_it_declares_a_constant"] = Usings + """
+            [Model]
+            public sealed partial class Features
+            {
+                [Flatten, Linear(128), ReLU] partial Linear Hidden { get; }
+                public partial Tensor Forward([Shape("B", 1, 28, 28)] Tensor image);
+            }
+
+            [Model]
+            public sealed partial class Classifier
+            {
+                [Nested] public partial Features Backbone { get; }
+                public partial Tensor Forward([Shape("B", 1, 28, "W")] Tensor image);
+            }
+            """,
+        ["Nested_model_with_narrower_integer_and_float_parameters"] = Usings + """
+            [Model]
+            public sealed partial class Block
+            {
+                public partial Block(short width, uint depth, long total, float dropout);
+                [Linear("width"), Dropout("dropout")] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 8)] Tensor x);
+            }
+
+            [Model]
+            public sealed partial class Outer
+            {
+                public partial Outer(int hidden, long big, double dropout);
+                [Nested("hidden", "big", "hidden", "dropout")] partial Block Inner { get; }
+                [Nested(16, 3, "2 * big", 0.1)] partial Block Other { get; }
+                public partial Tensor Forward([Shape("B", 8)] Tensor x);
+            }
+            """,
+        ["Nested_model_argument_outside_its_parameter_range"] = Usings + """
+            [Model]
+            public sealed partial class Block
+            {
+                public partial Block(byte width);
+                [Linear("width")] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 8)] Tensor x);
+            }
+
+            [Model]
+            public sealed partial class Outer
+            {
+                [Nested(300)] partial Block Inner { get; }
+                public partial Tensor Forward([Shape("B", 8)] Tensor x);
+            }
+            """,
+        ["Nested_model_less_accessible_than_its_property"] = Usings + """
+            [Model]
+            internal sealed partial class Block
+            {
+                [Linear(8)] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 8)] Tensor x);
+            }
+
+            [Model]
+            public sealed partial class Outer
+            {
+                [Nested] public partial Block Inner { get; }
+                public partial Tensor Forward([Shape("B", 8)] Tensor x);
+            }
+            """,
+        ["Nested_model_declared_as_an_interface"] = Usings + """
+            [Model]
+            public partial interface Features
+            {
+                public partial Tensor Forward([Shape("B", 8)] Tensor x);
+            }
+
+            [Model]
+            public sealed partial class Classifier
+            {
+                [Nested] public partial Features Backbone { get; }
+                public partial Tensor Forward([Shape("B", 8)] Tensor x);
+            }
+            """,
         ["Progressive_column_with_two_inputs"] = Usings + """
             [Model, ProgressiveColumn]
             public sealed partial class Column
@@ -403,6 +510,15 @@ public sealed class FuzzRegressionTests
                 public partial Tensor Forward([Shape("B", 8)] Tensor x);
             }
             """,
+        ["Constructor_with_a_repeated_modifier"] = Usings + """
+            [Model]
+            public sealed partial class Mlp
+            {
+                public public partial Mlp(int hidden);
+                [Linear("hidden")] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 784)] Tensor x);
+            }
+            """,
         ["Forward_extension_parameter"] = Usings + """
             [Model]
             public sealed partial class Mlp
@@ -445,32 +561,7 @@ public sealed class FuzzRegressionTests
             """,
     };
 
-    /// <summary>Repros of generator bugs that are still open; each must move to <see cref="Names"/> when fixed.</summary>
-    public static readonly string[] KnownOpen =
-    {
-        "Class_name_missing",
-        "Extern_constructor",
-        "Forward_extension_parameter",
-        "Forward_parameter_named_like_a_generated_local",
-        "Forward_parameter_without_a_name",
-        "Gan_class_with_a_base_class",
-        "Gan_over_internal_models",
-        "HintName_generic_and_non_generic_models_of_one_name",
-        "Member_named_training",
-        "Namespace_name_cut_short",
-        "Nested_model_constant_named_like_a_symbolic_dim",
-        "Nested_model_with_a_duplicate_constructor",
-        "Nested_model_with_a_private_constructor",
-        "Progressive_column_with_two_inputs",
-        "Repeated_symbolic_dim_in_one_shape",
-        "Symbolic_dim_inside_a_division_in_a_layer_size",
-        "Syntax_error_inside_a_layer_attribute",
-        "Verbatim_identifier_member",
-    };
-
-    public static TheoryData<string> Names() => new(Repros.Keys.Except(KnownOpen));
-
-    public static TheoryData<string> OpenNames() => new(KnownOpen);
+    public static TheoryData<string> Names() => new(Repros.Keys);
 
     [Fact]
     public void Stack_overflow_guard_matches_the_method_of_the_same_class_only()
@@ -484,13 +575,6 @@ public sealed class FuzzRegressionTests
         Assert.Null(FuzzRunner.CompilerStackOverflowHazard([user], [otherClass, otherNamespace]));
         Assert.Null(FuzzRunner.CompilerStackOverflowHazard([user], []));
     }
-
-    [Theory(Skip = "open generator bugs, listed in KnownOpen")]
-    [MemberData(nameof(OpenNames))]
-    public void Generator_handles_known_open(string name) => Generator_handles(name);
-
-    [Fact]
-    public void Known_open_repros_exist() => Assert.All(KnownOpen, name => Assert.True(Repros.ContainsKey(name), name));
 
     [Theory]
     [MemberData(nameof(Names))]

@@ -137,15 +137,15 @@ internal static class FuzzRunner
         {
             // Check (2) asks for an MDL diagnostic whenever the generated code has errors, so with one reported there is
             // nothing to check: the semantic analysis, the dearest part of a case, runs only when the generator was
-            // silent. And only the generated trees are analysed: far cheaper than the whole compilation.
-            foreach (SyntaxTree tree in result.GeneratedTrees)
+            // silent. It covers the whole compilation, keeping the errors located in generated trees: a generated
+            // tree's own semantic model misses errors in the body of a partial constructor's implementation (Roslyn
+            // binds that body with the defining declaration, in the user's tree, and filters by location).
+            var generatedTrees = new HashSet<SyntaxTree>(result.GeneratedTrees);
+            foreach (Diagnostic d in output.GetDiagnostics())
             {
-                foreach (Diagnostic d in output.GetSemanticModel(tree).GetDiagnostics())
+                if (d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree is { } tree && generatedTrees.Contains(tree))
                 {
-                    if (d.Severity == DiagnosticSeverity.Error)
-                    {
-                        generatedErrors.Add(d);
-                    }
+                    generatedErrors.Add(d);
                 }
             }
         }

@@ -22,6 +22,23 @@ internal static class NestedRules
             return null;
         }
 
+        // The generated constructor creates the nested model, so it must be able to call its constructor.
+        if (nested.ConstructorModifiers is { } modifiers && !modifiers.Split(' ').Any(m => m is "public" or "internal"))
+        {
+            context.Report(DiagnosticDescriptors.NestedModelMismatch, input.Location, member.Name, nested.Name,
+                $"its constructor is {(modifiers.Length == 0 ? "private (no accessibility declared)" : modifiers)}; make it public or internal so '{context.Spec.Name}' can create it");
+            return null;
+        }
+
+        // A property other assemblies see cannot have a type they do not.
+        var words = member.Modifiers.Split(' ');
+        if (!nested.IsPublic && context.Spec.IsPublic && (words.Contains("public") || (words.Contains("protected") && !words.Contains("private"))))
+        {
+            context.Report(DiagnosticDescriptors.NestedModelMismatch, input.Location, member.Name, nested.Name,
+                $"it is less accessible than the {member.Modifiers} property '{member.Name}'; make the model public or the property internal");
+            return null;
+        }
+
         var repeatArg = step.Get("Repeat");
         var isList = member.TypeMetadataName == Parse.KnownNames.ModuleList;
         var repeat = repeatArg is null || repeatArg.Kind == ArgKind.Null ? null : context.ReadDim(step, repeatArg, "Repeat", member.Name);
@@ -71,11 +88,22 @@ internal static class NestedRules
             return null;
         }
 
+        // The nested model knows nothing of this model's input dims: a guard mentioning one runs in Forward.
         foreach (var guard in nestedContext.Guards)
-            context.AddGuard(guard with { Message = nested.Name + " '" + member.Name + "': " + guard.Message });
+        {
+            var atForward = guard.AtForward || !context.IsKnownAtConstruction(guard.Left) || !context.IsKnownAtConstruction(guard.Right);
+            context.AddGuard(guard with { Message = nested.Name + " '" + member.Name + "': " + guard.Message, AtForward = atForward });
+        }
 
         var output = plan.OutputShape;
         var parameters = plan.ParameterCount;
+        // Its layers are sized by what it receives: an input dim of this model would size them only in Forward.
+        if (!context.IsKnownAtConstruction(parameters))
+        {
+            context.Report(DiagnosticDescriptors.SizeNotKnownAtConstruction, input.Location, nested.Name, member.Name, "parameter count", parameters);
+            return null;
+        }
+
         if (repeat is not null)
         {
             if (!(repeat.IsConstant && repeat.Value == 1) && !context.CheckShapesEqual(output, input.Shape, $"'{member.Name}' repeats '{nested.Name}', which must keep {ShapeText.Format(input.Shape)}"))
@@ -116,15 +144,23 @@ internal static class NestedRules
                 var dim = context.ReadDim(step, raw[i], parameter.Name, member, positive: false);
                 if (dim is null)
                     return (null, args);
+                if (dim.IsConstant && Range(type) is var (min, max) && (dim.Value < min || dim.Value > max))
+                {
+                    context.Report(DiagnosticDescriptors.NestedModelMismatch, input.Location, member, nested.Name,
+                        $"argument {i + 1} for '{parameter.Name}' ({type}) must be between {min} and {max}, not {dim.Value}");
+                    return (null, args);
+                }
+
                 binding[parameter.Name] = dim;
-                args.Add(OpArg.Of(parameter.Name, dim));
+                args.Add(OpArg.Of(parameter.Name, dim) with { Conversion = NeedsConversion(context, dim, type) ? parameter.Type : null });
             }
             else if (type is "double" or "float")
             {
                 var rate = context.ReadRate(step, raw[i], parameter.Name, member, double.MinValue, double.MaxValue);
                 if (rate is null)
                     return (null, args);
-                args.Add(rate with { Name = parameter.Name });
+                // A real literal or hyperparameter is a double, which converts to float only explicitly.
+                args.Add(rate with { Name = parameter.Name, Conversion = type == "float" ? parameter.Type : null });
             }
             else if (type == "bool" && raw[i].Kind == ArgKind.Bool)
             {
@@ -139,5 +175,27 @@ internal static class NestedRules
         }
 
         return (binding, args);
+    }
+
+    private static (long Min, long Max) Range(string type) => type switch
+    {
+        "byte" => (byte.MinValue, byte.MaxValue),
+        "sbyte" => (sbyte.MinValue, sbyte.MaxValue),
+        "short" => (short.MinValue, short.MaxValue),
+        "ushort" => (ushort.MinValue, ushort.MaxValue),
+        "uint" => (uint.MinValue, uint.MaxValue),
+        "long" => (long.MinValue, long.MaxValue),
+        _ => (int.MinValue, int.MaxValue),
+    };
+
+    // An integer argument is written as an expression of this model's hyperparameters: an int when they are ints
+    // (or narrower) and its coefficients fit, else a long. A constant in range converts implicitly; anything else
+    // narrower than the expression is converted, checked, in the constructor.
+    private static bool NeedsConversion(CheckContext context, Dim dim, string type)
+    {
+        if (dim.IsConstant || type == "long")
+            return false;
+        var intExpression = dim.HasIntCoefficients && dim.Symbols.All(s => context.Spec.Parameters.Any(p => p.Name == s && CheckContext.ShortType(p.Type) is "int" or "short" or "ushort" or "byte" or "sbyte"));
+        return type != "int" || !intExpression;
     }
 }
