@@ -39,7 +39,7 @@ public sealed record ImageDataSource(string Key, string Description, string Dire
         {
             var fashion = DataPaths.FindFashionMnist() ?? throw new DirectoryNotFoundException(
                 $"--dataset fashion: Fashion-MNIST is not installed in {DataPaths.FashionMnistDirectory}. " +
-                "Install Debian's package (apt-get install dataset-fashion-mnist) or download the four IDX files and pass their folder with --data DIR.");
+                $"Install Debian's package (apt-get install dataset-fashion-mnist), or download the four IDX files and pass their folder with --data DIR (or set {DataPaths.FashionMnistVariable}).");
             return new ImageDataSource("fashion-mnist", $"Fashion-MNIST ({fashion})", fashion);
         }
 

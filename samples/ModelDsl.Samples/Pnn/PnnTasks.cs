@@ -45,7 +45,8 @@ public static class PnnTasks
     {
         fashionDirectory ??= DataPaths.FindFashionMnist() ?? throw new DirectoryNotFoundException(
             $"Fashion-MNIST was not found in {DataPaths.FashionMnistDirectory}. Install Debian's package " +
-            "'dataset-fashion-mnist' (apt-get install dataset-fashion-mnist), or use the default --sequence split-mnist.");
+            $"'dataset-fashion-mnist' (apt-get install dataset-fashion-mnist), set {DataPaths.FashionMnistVariable} to a folder " +
+            "with its four IDX files, or use the default --sequence split-mnist.");
         return [Whole("MNIST", mnistDirectory, seed), Whole("Fashion-MNIST", fashionDirectory, seed + 1)];
     }
 

@@ -15,7 +15,14 @@ public static class DataPaths
     public const string Mnist10kRelativePath = "data/mnist-10k";
 
     /// <summary>Where Debian's <c>dataset-fashion-mnist</c> package installs Fashion-MNIST.</summary>
-    public const string FashionMnistDirectory = "/usr/share/datasets/fashion-mnist";
+    public const string DebianFashionMnistDirectory = "/usr/share/datasets/fashion-mnist";
+
+    /// <summary>The environment variable that points the samples at Fashion-MNIST somewhere else.</summary>
+    public const string FashionMnistVariable = "MODELDSL_FASHION_MNIST";
+
+    /// <summary>Where Fashion-MNIST is looked for: <c>$MODELDSL_FASHION_MNIST</c> when set, else Debian's location.</summary>
+    public static string FashionMnistDirectory =>
+        Environment.GetEnvironmentVariable(FashionMnistVariable) is { Length: > 0 } directory ? directory : DebianFashionMnistDirectory;
 
     /// <summary>
     /// The first existing <paramref name="relativePath"/> (file or folder) below the app's folder, the working
@@ -45,7 +52,7 @@ public static class DataPaths
             $"The MNIST subset '{Mnist10kRelativePath}' was not found above '{AppContext.BaseDirectory}' or '{Environment.CurrentDirectory}'. " +
             "Run from inside the ModelDsl repository or pass a data folder explicitly.");
 
-    /// <summary>Fashion-MNIST's folder when the Debian package is installed (its training images present), else null.</summary>
+    /// <summary>Fashion-MNIST's folder when it holds the training images (the Debian package is installed), else null.</summary>
     public static string? FindFashionMnist() =>
         HasSplit(FashionMnistDirectory, DatasetSplit.Train) ? FashionMnistDirectory : null;
 

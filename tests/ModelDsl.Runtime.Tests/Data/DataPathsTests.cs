@@ -15,9 +15,21 @@ public sealed class DataPathsTests
     }
 
     [Fact]
-    public void FashionMnistIsFoundOnlyWhenInstalled()
+    public void FashionMnistIsFoundOnlyWhereItsTrainingImagesAre()
     {
-        var installed = File.Exists(Path.Combine(DataPaths.FashionMnistDirectory, "train-images-idx3-ubyte.gz"));
-        Assert.Equal(installed, DataPaths.FindFashionMnist() is not null);
+        using var dir = new TempDirectory();
+        using var location = new FashionMnistLocation(dir.Path);
+        Assert.Equal(dir.Path, DataPaths.FashionMnistDirectory);
+        Assert.Null(DataPaths.FindFashionMnist());
+
+        File.WriteAllBytes(dir.File("train-images-idx3-ubyte.gz"), []);
+        Assert.Equal(dir.Path, DataPaths.FindFashionMnist());
+    }
+
+    [Fact]
+    public void FashionMnistIsLookedForWhereDebianInstallsIt()
+    {
+        using var location = new FashionMnistLocation("");
+        Assert.Equal("/usr/share/datasets/fashion-mnist", DataPaths.FashionMnistDirectory);
     }
 }

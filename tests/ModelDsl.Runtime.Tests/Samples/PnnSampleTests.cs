@@ -101,10 +101,11 @@ public sealed class PnnSampleTests
     [Fact]
     public void Fashion_sequence_without_the_data_says_how_to_get_it()
     {
-        if (DataPaths.FindFashionMnist() is not null)
-            return; // installed here: nothing to check
+        using var empty = new TempDirectory();
+        using var location = new FashionMnistLocation(empty.Path);
         var e = Assert.Throws<DirectoryNotFoundException>(() => PnnTasks.MnistThenFashion(DataPaths.Mnist10k(), null));
         Assert.Contains("dataset-fashion-mnist", e.Message);
+        Assert.Contains(empty.Path, e.Message);
     }
 
     // ---- The exact check ---------------------------------------------------------------------------------------
@@ -265,8 +266,8 @@ public sealed class PnnSampleTests
     [Fact]
     public void Command_explains_a_missing_fashion_mnist()
     {
-        if (DataPaths.FindFashionMnist() is not null)
-            return;
+        using var empty = new TempDirectory();
+        using var location = new FashionMnistLocation(empty.Path);
         var output = new StringWriter();
         var code = SamplesApp.Run(["pnn", "--sequence", "mnist-fashion", "--steps", "1"], output);
         Assert.Equal(1, code);
