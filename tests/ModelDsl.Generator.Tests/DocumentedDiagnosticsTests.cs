@@ -77,7 +77,7 @@ public sealed class DocumentedDiagnosticsTests
     // Each section's complete example models, by diagnostic ID.
     private static Dictionary<string, List<string>> Sections()
     {
-        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "diagnostics.md")).Replace("\r\n", "\n");
+        var text = File.ReadAllText(Path.Combine(DiagnosticTests.RepositoryRoot(), "docs", "diagnostics.md")).Replace("\r\n", "\n");
         var sections = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var headings = Section.Matches(text);
         for (var i = 0; i < headings.Count; i++)
@@ -90,15 +90,5 @@ public sealed class DocumentedDiagnosticsTests
                 .ToList();
         }
         return sections;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "ModelDsl.sln")))
-                return folder.FullName;
-        }
-        throw new InvalidOperationException("ModelDsl.sln not found above " + AppContext.BaseDirectory);
     }
 }
