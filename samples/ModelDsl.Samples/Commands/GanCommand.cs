@@ -12,6 +12,7 @@ using ModelDsl.Models.Dcgan;
 using ModelDsl.Samples.Cli;
 using ModelDsl.Samples.Imaging;
 using ModelDsl.Training;
+using ModelDsl.Weights;
 using Spectre.Console;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -182,7 +183,8 @@ public static class GanCommand
 
         SaveGrid(generator, fixedNoise, run.OutFile("samples.png"));
         SaveLossPlot(run, session, source);
-        console.WriteLine($"Samples: {run.OutFile("samples.png")} (and samples-epoch-N.png per epoch); losses: {run.OutFile("losses.png")}.");
+        SafetensorsFile.Save(run.OutFile("generator.safetensors"), generator);
+        console.WriteLine($"Samples: {run.OutFile("samples.png")} (and samples-epoch-N.png per epoch); losses: {run.OutFile("losses.png")}; generator weights {run.OutFile("generator.safetensors")}.");
 
         if (metricsClassifier is not null)
             Score(run, source, generator, metricsClassifier, options);

@@ -12,6 +12,7 @@ using ModelDsl.Samples.Cli;
 using ModelDsl.Samples.Imaging;
 using ModelDsl.Samples.Text;
 using ModelDsl.Training;
+using ModelDsl.Weights;
 using Spectre.Console;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -304,7 +305,8 @@ public static class GptCommand
         }
         AtomicFile.Write(run.OutFile("summary.json"), stream =>
             JsonSerializer.Serialize(stream, summary, new JsonSerializerOptions { WriteIndented = true }));
-        console.WriteLine($"Loss plot {run.OutFile("losses.png")}; checkpoint {session.CheckpointPath}.");
+        SafetensorsFile.Save(run.OutFile("gpt.safetensors"), model);
+        console.WriteLine($"Loss plot {run.OutFile("losses.png")}; checkpoint {session.CheckpointPath}; weights for PyTorch {run.OutFile("gpt.safetensors")}.");
         return ExitCodes.Success;
     }
 

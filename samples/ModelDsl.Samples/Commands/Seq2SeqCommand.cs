@@ -10,6 +10,7 @@ using ModelDsl.Samples.Cli;
 using ModelDsl.Samples.Imaging;
 using ModelDsl.Samples.Seq2Seq;
 using ModelDsl.Training;
+using ModelDsl.Weights;
 using Spectre.Console;
 
 namespace ModelDsl.Samples.Commands;
@@ -172,7 +173,8 @@ public static class Seq2SeqCommand
         };
         AtomicFile.Write(run.OutFile("summary.json"), stream =>
             JsonSerializer.Serialize(stream, summary, new JsonSerializerOptions { WriteIndented = true }));
-        console.WriteLine($"Plots {run.OutFile("losses.png")}, {run.OutFile("exact-match.png")}; summary {run.OutFile("summary.json")}; checkpoint {session.CheckpointPath}.");
+        SafetensorsFile.Save(run.OutFile("transformer.safetensors"), trainer.Model);
+        console.WriteLine($"Plots {run.OutFile("losses.png")}, {run.OutFile("exact-match.png")}; summary {run.OutFile("summary.json")}; checkpoint {session.CheckpointPath}; weights {run.OutFile("transformer.safetensors")}.");
         return ExitCodes.Success;
     }
 

@@ -1,8 +1,11 @@
 using System;
 using System.IO;
+using System.Linq;
+using ModelDsl.Models.Transformers;
 using ModelDsl.Runtime.Tests.Data;
 using ModelDsl.Samples;
 using ModelDsl.Training;
+using ModelDsl.Weights;
 using Xunit;
 
 namespace ModelDsl.Runtime.Tests.Samples;
@@ -85,5 +88,21 @@ public sealed class SamplesCheckpointTests
         Assert.True(resumeCode == 0, resumeText);
         Assert.Contains("at step 4", resumeText);
         Assert.Equal(8, Checkpoint.ReadInfo(path).Metadata.Step);
+    }
+
+    [Fact]
+    public void AFinishedRunLeavesWeightsThatLoadIntoTheModel()
+    {
+        using var dir = new TempDirectory();
+        var data = SamplesHarness.WriteText(dir);
+        var output = dir.File("out");
+        var (code, text) = SamplesHarness.Run(TinyGpt(data, output, 2));
+        Assert.True(code == 0, text);
+
+        var path = Path.Combine(output, "gpt.safetensors");
+        Assert.Contains(path, text);
+        var vocab = SafetensorsFile.ReadSignature(path).Single(t => t.Name == "wte.weight").Shape[0];
+        using var model = new Gpt((int)vocab, blockSize: 16, layers: 1, heads: 2, embed: 16, dropout: 0);
+        SafetensorsFile.Load(path, model); // strict: every name, shape and dtype
     }
 }
