@@ -100,6 +100,9 @@ internal static class ModelChecker
             (lastKind, lastMember) = (plan.Layer?.Kind == "Nested" ? member.TypeName.Split('.').Last() : plan.Layer?.Kind ?? "Layer", member.Name);
         }
 
+        if (!context.IsNested)
+            GuardInputSizes(context, inputs);
+
         foreach (var member in members.Where(m => m.Layer?.Kind == "Linear" && m.Layer.Args.Any(a => a.Name == "tiedTo")).ToList())
         {
             var shared = CheckTiedWeight(context, spec, member, members);
@@ -130,6 +133,22 @@ internal static class ModelChecker
         if (spec.IsProgressiveColumn && column is null)
             return null;
         return new ModelPlan(spec, inputs.ToEquatableArray(), members.ToEquatableArray(), current.Shape, current.Variable, context.Guards.ToEquatableArray(), parameterCount, column, context.RateGuards.ToEquatableArray());
+    }
+
+    // A hyperparameter in a declared input shape reaches layer sizes through the value (a Linear's input features,
+    // an attention width) without passing a size argument's positivity check: guard it here, after the members,
+    // so a guard a layer already asked for keeps its place. A nested model's own constructor checks its shapes.
+    private static void GuardInputSizes(CheckContext context, List<InputPlan> inputs)
+    {
+        foreach (var input in inputs)
+        {
+            for (var i = 0; i < input.Shape.Count; i++)
+            {
+                var dim = input.Shape[i];
+                if (input.Bindings[i].Length == 0 && !dim.IsConstant && context.IsKnownAtConstruction(dim))
+                    context.CheckPositive(dim, $"argument '{input.Name}': dim {i} ({dim}) must be positive");
+            }
+        }
     }
 
     // The layers of a progressive column take lateral input; layers whose geometry an adapter cannot copy are refused.
