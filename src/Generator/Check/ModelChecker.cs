@@ -160,14 +160,17 @@ internal static class ModelChecker
             var layer = member.Layer!;
             Dim Arg(string name) => layer.Args.First(a => a.Name == name).Dim!;
             var layerOp = member.Ops.ToList().FindIndex(o => o.Kind is "Layer" or "ScaledLayer");
-            var input = layerOp <= 0 ? member.InputShape : member.Ops[layerOp - 1].OutputShape;
+            var input = InputOf(member, layerOp);
             switch (layer.Kind)
             {
+                case "Linear" when layerOp > 0 && member.Ops[layerOp - 1] is { Kind: "Flatten" } flatten && flatten.Args[0].Literal == "1" && InputOf(member, layerOp - 1) is { Count: 4 } map:
+                    layers.Add(new ColumnLayerPlan(member.Name, "Linear", layerOp - 1, map, map[1], Arg("out"), null, null, null, FlattenedMap: true));
+                    break;
                 case "Linear":
-                    layers.Add(new ColumnLayerPlan(member.Name, "Linear", input, Arg("in"), Arg("out"), null, null, null));
+                    layers.Add(new ColumnLayerPlan(member.Name, "Linear", layerOp, input, Arg("in"), Arg("out"), null, null, null));
                     break;
                 case "Conv2d":
-                    layers.Add(new ColumnLayerPlan(member.Name, "Conv2d", input, Arg("in"), Arg("out"), Arg("kernel"), Arg("stride"), Arg("padding")));
+                    layers.Add(new ColumnLayerPlan(member.Name, "Conv2d", layerOp, input, Arg("in"), Arg("out"), Arg("kernel"), Arg("stride"), Arg("padding")));
                     break;
                 case "BatchNorm1d" or "BatchNorm2d" or "LayerNorm":
                     break;
@@ -186,6 +189,9 @@ internal static class ModelChecker
 
         return layers.ToEquatableArray();
     }
+
+    // The value entering a member's operation: the member's input, or what the operation before it produced.
+    private static EquatableArray<Dim> InputOf(MemberPlan member, int op) => op <= 0 ? member.InputShape : member.Ops[op - 1].OutputShape;
 
     // A tied Linear reuses another member's weight: an Embedding's [count, dim] or a Linear's [out, in] must equal
     // this layer's [out, in]. Returns the number of shared parameters, counted once.
