@@ -163,7 +163,7 @@ internal static class ModelChecker
             var input = InputOf(member, layerOp);
             switch (layer.Kind)
             {
-                case "Linear" when layerOp > 0 && member.Ops[layerOp - 1] is { Kind: "Flatten" } flatten && flatten.Args[0].Literal == "1" && InputOf(member, layerOp - 1) is { Count: 4 } map:
+                case "Linear" when FlattenedMap(member, layerOp) is { } map:
                     layers.Add(new ColumnLayerPlan(member.Name, "Linear", layerOp - 1, map, map[1], Arg("out"), null, null, null, FlattenedMap: true));
                     break;
                 case "Linear":
@@ -192,6 +192,13 @@ internal static class ModelChecker
 
     // The value entering a member's operation: the member's input, or what the operation before it produced.
     private static EquatableArray<Dim> InputOf(MemberPlan member, int op) => op <= 0 ? member.InputShape : member.Ops[op - 1].OutputShape;
+
+    // The [B, C, H, W] map a Linear reads through the Flatten right before it, or null for any other input.
+    private static EquatableArray<Dim>? FlattenedMap(MemberPlan member, int layerOp)
+        => layerOp > 0 && member.Ops[layerOp - 1] is { Kind: "Flatten" } flatten && flatten.Args[0].Literal == "1"
+           && InputOf(member, layerOp - 1) is { Count: 4 } map
+            ? map
+            : null;
 
     // A tied Linear reuses another member's weight: an Embedding's [count, dim] or a Linear's [out, in] must equal
     // this layer's [out, in]. Returns the number of shared parameters, counted once.

@@ -81,7 +81,8 @@ internal static class ForwardEmitter
                 var op = member.Ops[o];
                 if (o == columnLayer?.InputOp)
                 {
-                    // Earlier columns' inputs to this layer (a flattened map's, before the flatten) feed the later columns' lateral adapters.
+                    // Earlier columns' inputs to this layer (a flattened map before its Flatten) feed the later
+                    // columns' lateral adapters.
                     w.Line($"layerInputs?.Add({(inputs.Contains(current) ? current : "scope.MoveToOuter(" + current + ")")});");
                 }
 
