@@ -393,6 +393,43 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void MDL0009_tied_model_overriding_to()
+    {
+        Diagnostic d = AssertDiagnostic("MDL0009", """
+            [Model]
+            public sealed partial class LanguageModel
+            {
+                [Embedding(100, 32)]                     partial Embedding Tokens { get; }
+                [Linear(100, TiedTo = nameof(Tokens))]  partial Linear Head { get; }
+                public partial Tensor Forward([Shape("B", "T")] Tensor x);
+
+                protected override nn.Module /*@*/_to(ScalarType dtype, bool non_blocking) => base._to(dtype, non_blocking);
+            }
+            """);
+
+        Assert.Contains("'_to'", Message(d), StringComparison.Ordinal);
+        Assert.Contains("tied", Message(d), StringComparison.Ordinal);
+    }
+
+    /// <summary>Only a tie makes the generator override Module._to; any other model may hook it.</summary>
+    [Fact]
+    public void A_model_without_a_tie_may_override_to()
+    {
+        GeneratorRun run = GeneratorHarness.Run(TestModels.Usings + """
+            [Model]
+            public sealed partial class Mlp
+            {
+                [Linear(10)] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 784)] Tensor x);
+
+                protected override nn.Module _to(ScalarType dtype, bool non_blocking) => base._to(dtype, non_blocking);
+            }
+            """);
+
+        run.AssertSuccess();
+    }
+
+    [Fact]
     public void MDL0009_extern_partial_constructor()
     {
         Diagnostic d = AssertDiagnostic("MDL0009", """

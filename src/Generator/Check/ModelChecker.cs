@@ -100,6 +100,9 @@ internal static class ModelChecker
             (lastKind, lastMember) = (plan.Layer?.Kind == "Nested" ? member.TypeName.Split('.').Last() : plan.Layer?.Kind ?? "Layer", member.Name);
         }
 
+        if (!context.IsNested)
+            GuardInputSizes(context, inputs);
+
         foreach (var member in members.Where(m => m.Layer?.Kind == "Linear" && m.Layer.Args.Any(a => a.Name == "tiedTo")).ToList())
         {
             var shared = CheckTiedWeight(context, spec, member, members);
@@ -132,6 +135,22 @@ internal static class ModelChecker
         return new ModelPlan(spec, inputs.ToEquatableArray(), members.ToEquatableArray(), current.Shape, current.Variable, context.Guards.ToEquatableArray(), parameterCount, column, context.RateGuards.ToEquatableArray());
     }
 
+    // A hyperparameter in a declared input shape reaches layer sizes through the value (a Linear's input features,
+    // an attention width) without passing a size argument's positivity check: guard it here, after the members,
+    // so a guard a layer already asked for keeps its place. A nested model's own constructor checks its shapes.
+    private static void GuardInputSizes(CheckContext context, List<InputPlan> inputs)
+    {
+        foreach (var input in inputs)
+        {
+            for (var i = 0; i < input.Shape.Count; i++)
+            {
+                var dim = input.Shape[i];
+                if (input.Bindings[i].Length == 0 && !dim.IsConstant && context.IsKnownAtConstruction(dim))
+                    context.CheckPositive(dim, $"argument '{input.Name}': dim {i} ({dim}) must be positive");
+            }
+        }
+    }
+
     // The layers of a progressive column take lateral input; layers whose geometry an adapter cannot copy are refused.
     private static EquatableArray<ColumnLayerPlan>? ColumnLayers(CheckContext context, ModelSpec spec, List<MemberPlan> members)
     {
@@ -141,14 +160,17 @@ internal static class ModelChecker
             var layer = member.Layer!;
             Dim Arg(string name) => layer.Args.First(a => a.Name == name).Dim!;
             var layerOp = member.Ops.ToList().FindIndex(o => o.Kind is "Layer" or "ScaledLayer");
-            var input = layerOp <= 0 ? member.InputShape : member.Ops[layerOp - 1].OutputShape;
+            var input = InputOf(member, layerOp);
             switch (layer.Kind)
             {
+                case "Linear" when FlattenedMap(member, layerOp) is { } map:
+                    layers.Add(new ColumnLayerPlan(member.Name, "Linear", layerOp - 1, map, map[1], Arg("out"), null, null, null, FlattenedMap: true));
+                    break;
                 case "Linear":
-                    layers.Add(new ColumnLayerPlan(member.Name, "Linear", input, Arg("in"), Arg("out"), null, null, null));
+                    layers.Add(new ColumnLayerPlan(member.Name, "Linear", layerOp, input, Arg("in"), Arg("out"), null, null, null));
                     break;
                 case "Conv2d":
-                    layers.Add(new ColumnLayerPlan(member.Name, "Conv2d", input, Arg("in"), Arg("out"), Arg("kernel"), Arg("stride"), Arg("padding")));
+                    layers.Add(new ColumnLayerPlan(member.Name, "Conv2d", layerOp, input, Arg("in"), Arg("out"), Arg("kernel"), Arg("stride"), Arg("padding")));
                     break;
                 case "BatchNorm1d" or "BatchNorm2d" or "LayerNorm":
                     break;
@@ -167,6 +189,16 @@ internal static class ModelChecker
 
         return layers.ToEquatableArray();
     }
+
+    // The value entering a member's operation: the member's input, or what the operation before it produced.
+    private static EquatableArray<Dim> InputOf(MemberPlan member, int op) => op <= 0 ? member.InputShape : member.Ops[op - 1].OutputShape;
+
+    // The [B, C, H, W] map a Linear reads through the Flatten right before it, or null for any other input.
+    private static EquatableArray<Dim>? FlattenedMap(MemberPlan member, int layerOp)
+        => layerOp > 0 && member.Ops[layerOp - 1] is { Kind: "Flatten" } flatten && flatten.Args[0].Literal == "1"
+           && InputOf(member, layerOp - 1) is { Count: 4 } map
+            ? map
+            : null;
 
     // A tied Linear reuses another member's weight: an Embedding's [count, dim] or a Linear's [out, in] must equal
     // this layer's [out, in]. Returns the number of shared parameters, counted once.

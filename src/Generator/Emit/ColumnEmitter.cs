@@ -8,6 +8,7 @@ namespace ModelDsl.Generator.Emit;
 /// The members a progressive column adds (Rusu et al. 2016): its layer count and its lateral adapters, whose
 /// shapes follow from the declaration: <c>V</c> maps the earlier columns' concatenated inputs to layer
 /// <c>i</c> back to one column's width (a 1×1 convolution for images), <c>U</c> has the layer's geometry.
+/// A dense layer on a flattened map takes the maps: <c>V</c> is a 1×1 convolution, flattened before <c>U</c>.
 /// </summary>
 internal static class ColumnEmitter
 {
@@ -28,8 +29,13 @@ internal static class ColumnEmitter
                 {
                     var width = layer.InWidth.ToCode(symbols.Map);
                     var output = layer.OutWidth.ToCode(symbols.Map);
-                    w.Line($"// {layer.Member}: laterals from [{string.Join(", ", layer.InputShape)}] of each earlier column");
-                    if (layer.Kind == "Conv2d")
+                    w.Line($"// {layer.Member}: laterals from [{string.Join(", ", layer.InputShape)}] of each earlier column{(layer.FlattenedMap ? ", flattened after V" : "")}");
+                    if (layer.FlattenedMap)
+                    {
+                        var features = layer.InputShape.Product(1).ToCode(symbols.Map);
+                        w.Line($"new({CodeNames.Nn}.Conv2d({width} * previousColumns, {width}, 1), {CodeNames.Nn}.Linear({features}, {output}, hasBias: false), flatten: true),");
+                    }
+                    else if (layer.Kind == "Conv2d")
                     {
                         var kernel = layer.Kernel!.ToCode(symbols.Map);
                         var stride = layer.Stride!.ToCode(symbols.Map);

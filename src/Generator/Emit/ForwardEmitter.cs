@@ -71,15 +71,18 @@ internal static class ForwardEmitter
         {
             var member = plan.Members[m];
             var current = member.InputVariable;
-            var isColumnLayer = plan.Column is not null && plan.Column.Value.Any(l => l.Member == member.Name);
+            var columnLayer = plan.Column?.FirstOrDefault(l => l.Member == member.Name);
+            var isColumnLayer = columnLayer is not null;
             w.Line();
             w.Line($"// {member.Name}: {ShapeText.Format(member.InputShape)} → {ShapeText.Format(member.OutputShape)}");
             var declared = false;
-            foreach (var op in member.Ops)
+            for (var o = 0; o < member.Ops.Count; o++)
             {
-                if (op.Kind is "Layer" or "ScaledLayer" && isColumnLayer)
+                var op = member.Ops[o];
+                if (o == columnLayer?.InputOp)
                 {
-                    // Earlier columns' inputs to this layer feed the later columns' lateral adapters.
+                    // Earlier columns' inputs to this layer (a flattened map before its Flatten) feed the later
+                    // columns' lateral adapters.
                     w.Line($"layerInputs?.Add({(inputs.Contains(current) ? current : "scope.MoveToOuter(" + current + ")")});");
                 }
 

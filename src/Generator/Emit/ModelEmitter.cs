@@ -45,6 +45,7 @@ internal static class ModelEmitter
             w.Line("protected override void RegisterComponents()");
             w.Line("{");
             w.Line("}");
+            TieEmitter.EmitConversionHooks(w, plan);
             w.Line();
             w.Lines(forward);
             w.Line();
@@ -91,15 +92,7 @@ internal static class ModelEmitter
                 w.Line($"{field.Key} = {Naming.Escape(field.Value)};");
             foreach (var member in plan.Members)
                 EmitLayerConstruction(w, member);
-            foreach (var member in plan.Members)
-            {
-                if (member.Layer!.Args.FirstOrDefault(a => a.Name == "tiedTo") is { } tied)
-                {
-                    var target = plan.Members.First(m => m.Name == tied.Literal);
-                    // The Linear holds its Parameter object; handing that object to the other module makes both share it.
-                    w.Line($"{target.FieldName}.weight = {member.FieldName}.weight!; // tied: one tensor, counted once");
-                }
-            }
+            TieEmitter.EmitConstructorTies(w, plan);
 
             if (!plan.ParameterCount.IsConstant)
                 w.Line($"ParameterCount = {plan.ParameterCount.ToCode(s => "(long)" + Naming.Escape(s))};");

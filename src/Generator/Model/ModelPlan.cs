@@ -18,10 +18,13 @@ internal sealed record ModelPlan(
 internal sealed record RateGuardPlan(string Name, double Min, double Max, string Usage);
 
 /// <summary>
-/// A layer of a progressive column (a Linear or Conv2d member) and the geometry its lateral adapter copies:
-/// the width of the value entering the layer, the layer's output width, and for convolutions the kernel.
+/// A layer of a progressive column (a Linear or Conv2d member) and the geometry its lateral adapter copies: the
+/// value the column records for it, entering the member's operation <see cref="InputOp"/>, and that value's width
+/// (channels for a map), the layer's output width, and for convolutions the kernel. A Linear that flattens a
+/// <c>[B, C, H, W]</c> map first (<see cref="FlattenedMap"/>) records the map, before its Flatten: its adapter
+/// reduces channels with a 1×1 convolution, where V on the flattened input would hold (C·H·W)² weights per earlier column.
 /// </summary>
-internal sealed record ColumnLayerPlan(string Member, string Kind, EquatableArray<Dim> InputShape, Dim InWidth, Dim OutWidth, Dim? Kernel, Dim? Stride, Dim? Padding);
+internal sealed record ColumnLayerPlan(string Member, string Kind, int InputOp, EquatableArray<Dim> InputShape, Dim InWidth, Dim OutWidth, Dim? Kernel, Dim? Stride, Dim? Padding, bool FlattenedMap = false);
 
 /// <summary>
 /// A <c>Forward</c> argument, the shape its prologue enforces, the symbolic dim each position binds ("" for none),

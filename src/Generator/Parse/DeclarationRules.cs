@@ -37,6 +37,11 @@ internal static class DeclarationRules
             Report(diagnostics, DiagnosticDescriptors.UnsupportedModelDeclaration, member, type.Name, $"'{name}' would hide the member of TorchSharp's Module that the generated code uses; rename yours");
         }
 
+        // A tied weight is tied again after every move or cast by the generated overrides of Module._to.
+        var tied = model.Members.Any(m => m.Steps.Any(s => s.Name == "Linear" && s.Get("TiedTo") is { Kind: ArgKind.String }));
+        if (tied && type.GetMembers("_to").FirstOrDefault(m => !m.IsImplicitlyDeclared) is { } hook)
+            Report(diagnostics, DiagnosticDescriptors.UnsupportedModelDeclaration, hook, type.Name, "'_to' is overridden by the generator to keep tied weights one tensor after a move or cast; remove yours");
+
         var layerFields = model.Members.Select(m => ModelDsl.Generator.Check.Naming.FieldName(m.Name)).ToList();
         foreach (var field in layerFields.Where(f => type.GetMembers(f).Any(m => !m.IsImplicitlyDeclared)))
             Report(diagnostics, DiagnosticDescriptors.UnsupportedModelDeclaration, type.GetMembers(field).First(), type.Name, $"'{field}' is the field the generator writes for a layer; rename yours");

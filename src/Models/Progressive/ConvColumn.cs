@@ -6,7 +6,9 @@ namespace ModelDsl.Models.Progressive;
 
 /// <summary>
 /// A convolutional column: lateral adapters into its second convolution are a 1×1 convolution V and a 3×3
-/// convolution U, as Rusu et al. (2016) prescribe for convolutional layers.
+/// convolution U, as Rusu et al. (2016) prescribe for convolutional layers. Into <c>Hidden</c>, which flattens
+/// the 32×7×7 map, V is a 1×1 convolution on the earlier columns' maps before the flatten and U a Linear from
+/// the flattened 1,568 features: about 100k parameters per adapter instead of 2.5M for V on 1,568 features.
 /// </summary>
 [Model, ProgressiveColumn]
 public sealed partial class ConvColumn

@@ -21,10 +21,13 @@ public sealed class Attention : nn.Module<Tensor, Tensor, Tensor?, Tensor>
     private readonly double _dropout;
     private readonly bool _causal;
 
-    /// <summary>Creates the four projections; <paramref name="embed"/> must divide evenly into <paramref name="heads"/>.</summary>
+    /// <summary>Creates the four projections; <paramref name="embed"/> must be positive and divide evenly into <paramref name="heads"/>.</summary>
     public Attention(long embed, long heads, double dropout = 0.0, bool causal = false)
         : base(nameof(Attention))
     {
+        // Checked here: nn.Linear would reject a non-positive width only inside libtorch, without naming it.
+        if (embed <= 0)
+            throw new ShapeMismatchException(nameof(Attention), $"embed ({embed}) must be positive");
         if (heads <= 0 || embed % heads != 0)
             throw new ShapeMismatchException(nameof(Attention), $"embed ({embed}) must be a positive multiple of heads ({heads})");
         (_embed, _heads, _dropout, _causal) = (embed, heads, dropout, causal);

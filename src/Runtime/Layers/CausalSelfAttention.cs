@@ -22,10 +22,13 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
     private readonly long _heads;
     private readonly double _dropout;
 
-    /// <summary>Creates the projections; <paramref name="embed"/> must divide evenly into <paramref name="heads"/>.</summary>
+    /// <summary>Creates the projections; <paramref name="embed"/> must be positive and divide evenly into <paramref name="heads"/>.</summary>
     public CausalSelfAttention(long embed, long heads, double dropout = 0.0)
         : base(nameof(CausalSelfAttention))
     {
+        // Checked here: nn.Linear would reject a non-positive width only inside libtorch, without naming it.
+        if (embed <= 0)
+            throw new ShapeMismatchException(nameof(CausalSelfAttention), $"embed ({embed}) must be positive");
         if (heads <= 0 || embed % heads != 0)
             throw new ShapeMismatchException(nameof(CausalSelfAttention), $"embed ({embed}) must be a positive multiple of heads ({heads})");
         (_embed, _heads, _dropout) = (embed, heads, dropout);

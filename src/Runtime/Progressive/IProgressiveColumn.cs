@@ -15,8 +15,8 @@ public interface IProgressiveColumn
 
     /// <summary>
     /// Runs the column like <c>Forward</c>, appending the input of each layer to <paramref name="layerInputs"/>
-    /// and, for layers after the first, replacing the layer's output <c>a</c> by <c>lateral(i, a)</c> before
-    /// its activation.
+    /// (for a dense layer that flattens a feature map, the map before the flatten) and, for layers after the
+    /// first, replacing the layer's output <c>a</c> by <c>lateral(i, a)</c> before its activation.
     /// </summary>
     Tensor ForwardColumn(Tensor x, IList<Tensor>? layerInputs, Func<int, Tensor, Tensor>? lateral);
 

@@ -58,6 +58,32 @@ public sealed class GeneratedCodeTests
         Assert.Contains("public const long ParameterCount = 809856;", run.GeneratedText("Samples.TinyGpt.g.cs"), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A column's dense layer on a flattened map takes lateral maps: V is a 1×1 convolution on the channels (here a
+    /// hyperparameter), flattened before U; a dense layer on a vector keeps V = Linear.
+    /// </summary>
+    [Fact]
+    public void Column_adapter_reduces_a_flattened_map_before_the_flatten()
+    {
+        GeneratorRun run = GeneratorHarness.Run(TestModels.Usings + """
+            [Model, ProgressiveColumn]
+            public sealed partial class Column
+            {
+                public partial Column(int channels, int classes);
+                [Conv2d("channels", Kernel = 3, Padding = "same"), ReLU] partial Conv2d Conv { get; }
+                [Flatten, Linear(32), ReLU] partial Linear Hidden { get; }
+                [Linear("classes")] partial Linear Head { get; }
+                public partial Tensor Forward([Shape("B", 1, 8, 8)] Tensor image);
+            }
+            """);
+        run.AssertSuccess();
+
+        string code = run.GeneratedText("Samples.Column.g.cs");
+        Assert.Contains("layerInputs?.Add(scope.MoveToOuter(conv));\n        var hidden = conv.flatten(1);", code.Replace("\r\n", "\n"), StringComparison.Ordinal);
+        Assert.Contains("new(global::TorchSharp.torch.nn.Conv2d(Channels * previousColumns, Channels, 1), global::TorchSharp.torch.nn.Linear(64 * Channels, 32, hasBias: false), flatten: true),", code, StringComparison.Ordinal);
+        Assert.Contains("new(global::TorchSharp.torch.nn.Linear(32 * previousColumns, 32), global::TorchSharp.torch.nn.Linear(32, Classes, hasBias: false)),", code, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Dcgan_generator_parameter_count_matches_PyTorch()
     {

@@ -234,8 +234,9 @@ public sealed class ProgressiveTests : IDisposable
 
     /// <summary>
     /// ConvColumn(c) with k earlier columns: into Conv2 (a 3×3 convolution 16 → 32 on 14×14 maps), V = Conv2d(16k → 16,
-    /// 1×1) and U = Conv2d(16 → 32, 3×3, no bias) — the layer's geometry; into Hidden (dense, input 1,568),
-    /// V = Linear(1,568k → 1,568), U = Linear(1,568 → 64, no bias); into Head, V = Linear(64k → 64), U = Linear(64 → c, no bias).
+    /// 1×1) and U = Conv2d(16 → 32, 3×3, no bias) — the layer's geometry; into Hidden (dense on the flattened 32×7×7 map),
+    /// V = Conv2d(32k → 32, 1×1) on the maps before the flatten, then U = Linear(1,568 → 64, no bias); into Head,
+    /// V = Linear(64k → 64), U = Linear(64 → c, no bias).
     /// </summary>
     [Fact]
     public void Conv_adapters_have_the_shapes_of_Rusu_et_al()
@@ -253,8 +254,8 @@ public sealed class ProgressiveTests : IDisposable
             ["laterals.1.0.v.bias"] = [16],
             ["laterals.1.0.u.weight"] = [32, 16, 3, 3],
             ["laterals.1.1.alpha"] = [1],
-            ["laterals.1.1.v.weight"] = [1568, 1568],
-            ["laterals.1.1.v.bias"] = [1568],
+            ["laterals.1.1.v.weight"] = [32, 32, 1, 1],
+            ["laterals.1.1.v.bias"] = [32],
             ["laterals.1.1.u.weight"] = [64, 1568],
             ["laterals.1.2.alpha"] = [1],
             ["laterals.1.2.v.weight"] = [64, 64],
@@ -275,8 +276,8 @@ public sealed class ProgressiveTests : IDisposable
     /// The adapters a column declares for k earlier columns (IProgressiveColumn.CreateLateralAdapters), read directly:
     /// MlpColumn(h, c): [α, V = Linear(h·k → h), U = Linear(h → h, no bias)] into Fc2 and [α, V = Linear(h·k → h),
     /// U = Linear(h → c, no bias)] into Head; ConvColumn(c): [α, V = Conv2d(16k → 16, 1×1), U = Conv2d(16 → 32, 3×3, no bias)]
-    /// into Conv2, [α, V = Linear(1,568k → 1,568), U = Linear(1,568 → 64, no bias)] into Hidden, [α, V = Linear(64k → 64),
-    /// U = Linear(64 → c, no bias)] into Head.
+    /// into Conv2, [α, V = Conv2d(32k → 32, 1×1), U = Linear(1,568 → 64, no bias)] into Hidden (V before its flatten),
+    /// [α, V = Linear(64k → 64), U = Linear(64 → c, no bias)] into Head.
     /// </summary>
     [Theory]
     [InlineData(1)]
@@ -291,7 +292,7 @@ public sealed class ProgressiveTests : IDisposable
         using var conv = new ConvColumn(classes: 3);
         AssertAdapters(conv.CreateLateralAdapters(k),
             [("alpha", [1]), ("v.weight", [16, 16 * k, 1, 1]), ("v.bias", [16]), ("u.weight", [32, 16, 3, 3])],
-            [("alpha", [1]), ("v.weight", [1568, 1568 * k]), ("v.bias", [1568]), ("u.weight", [64, 1568])],
+            [("alpha", [1]), ("v.weight", [32, 32 * k, 1, 1]), ("v.bias", [32]), ("u.weight", [64, 1568])],
             [("alpha", [1]), ("v.weight", [64, 64 * k]), ("v.bias", [64]), ("u.weight", [3, 64])]);
     }
 
@@ -332,8 +333,10 @@ public sealed class ProgressiveTests : IDisposable
     }
 
     /// <summary>
-    /// ConvColumn(c) + Conv2 adapter [1 + (16·16k + 16) + 32·16·9] + Hidden adapter [1 + (1,568·1,568k + 1,568) + 1,568·64]
-    /// + Head adapter [1 + (64·64k + 64) + 64c]. c 3, k 1: 105,411 + 4,881 + 2,560,545 + 4,353 = 2,675,190.
+    /// ConvColumn(c) + Conv2 adapter [1 + (16·16k + 16) + 32·16·9] + Hidden adapter [1 + (32·32k + 32) + 1,568·64]
+    /// + Head adapter [1 + (64·64k + 64) + 64c]. c 3, k 1: 105,411 + 4,881 + 101,409 + 4,353 = 216,054; each further
+    /// earlier column adds 256 + 1,024 + 4,096 = 5,376. (V on the flattened 1,568 features, Linear(1,568k → 1,568), made the
+    /// Hidden adapter 2,560,545 at k 1 and added 2,458,624 per further column.)
     /// </summary>
     [Fact]
     public void Trainable_parameter_count_of_a_new_conv_column_matches_the_formula()
@@ -341,14 +344,41 @@ public sealed class ProgressiveTests : IDisposable
         static long Formula(long c, long k) =>
             (65 * c + 105_216)
             + (1 + (16 * 16 * k + 16) + 32 * 16 * 9)
-            + (1 + (1568 * 1568 * k + 1568) + 1568 * 64)
+            + (1 + (32 * 32 * k + 32) + 1568 * 64)
             + (1 + (64 * 64 * k + 64) + 64 * c);
-        Assert.Equal(2_675_190, Formula(3, 1));
+        Assert.Equal(216_054, Formula(3, 1));
+        Assert.Equal(221_430, Formula(3, 2));
 
         using var network = new ProgressiveNetwork<ConvColumn>(() => new ConvColumn(classes: 3));
         network.AddColumn();
         network.AddColumn();
         Assert.Equal(Formula(3, 1), network.TrainableParameterCount);
+        network.AddColumn();
+        Assert.Equal(Formula(3, 2), network.TrainableParameterCount);
+    }
+
+    /// <summary>
+    /// A column records each layer's input for the later columns' adapters; for Hidden, which flattens the 32×7×7 map,
+    /// that is the map before the flatten, and the adapter computes U flatten(σ(V α h)) from the concatenated maps.
+    /// </summary>
+    [Fact]
+    public void Conv_column_feeds_its_hidden_adapter_the_maps_before_the_flatten()
+    {
+        manual_seed(37);
+        using var column = new ConvColumn(classes: 3);
+        using var scope = NewDisposeScope();
+        var layerInputs = new List<Tensor>();
+        using (no_grad())
+            column.ForwardColumn(randn(2, 1, 28, 28), layerInputs, null);
+        Assert.Equal(["2, 1, 28, 28", "2, 16, 14, 14", "2, 32, 7, 7", "2, 64"], layerInputs.Select(t => string.Join(", ", t.shape)));
+
+        var adapter = column.CreateLateralAdapters(2)[1];
+        var maps = cat(new[] { layerInputs[2], layerInputs[2].flip(0) }, 1);
+        var p = adapter.named_parameters().ToDictionary(n => n.name, n => (Tensor)n.parameter);
+        using var noGrad = no_grad();
+        var reduced = nn.functional.relu(nn.functional.conv2d(maps * p["alpha"], p["v.weight"], p["v.bias"]));
+        var expected = nn.functional.linear(reduced.flatten(1), p["u.weight"]);
+        AssertBitwiseEqual(expected, adapter.call(maps), "Hidden adapter");
     }
 
     // ---- Overfitting and save → load ---------------------------------------------------------------------------

@@ -216,14 +216,14 @@ public sealed class ShapeCheckTests
         AssertConstructionMismatch(ThrowsBeforeLibtorch(() => _ = new ParityStack(embed: 8, layers: 0)), nameof(ParityStack), "layers", "layers = 0");
     }
 
-    [Theory(Skip = "bug: a hyperparameter used only in a Forward shape (embed in [B, T, embed]) gets no positivity guard; HeadsGuarded(-8, 4) and (0, 4) pass embed % heads == 0 and fail inside libtorch (nn.Linear) with ExternalException")]
+    [Theory]
     [InlineData(-8)]
     [InlineData(0)]
     public void WidthUsedOnlyInTheInputShapeMustBePositive(int embed)
     {
         // embed reaches the layers only through the declared input shape [B, T, embed]; it is a multiple of 4.
         var e = ThrowsBeforeLibtorch(() => _ = new HeadsGuarded(embed, heads: 4));
-        AssertConstructionMismatch(e, nameof(HeadsGuarded), $"embed = {embed}");
+        AssertConstructionMismatch(e, nameof(HeadsGuarded), "hyperparameter embed must be positive", $"embed = {embed}");
     }
 
     [Fact]

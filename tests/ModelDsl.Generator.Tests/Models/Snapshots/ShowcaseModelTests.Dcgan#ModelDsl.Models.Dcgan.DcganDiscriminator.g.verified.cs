@@ -22,6 +22,10 @@ partial class DcganDiscriminator : global::TorchSharp.torch.nn.Module<global::To
             throw new global::ModelDsl.ShapeMismatchException(nameof(DcganDiscriminator), $"Conv2d 'Conv1': output height ((size - 1) / 2) + 1 must be positive (size = {size})");
         if ((((size - 1) / 2) / 2) + 1 <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(DcganDiscriminator), $"Conv2d 'Conv2': output height (((size - 1) / 2) / 2) + 1 must be positive (size = {size})");
+        if (channels <= 0)
+            throw new global::ModelDsl.ShapeMismatchException(nameof(DcganDiscriminator), $"hyperparameter channels must be positive (channels = {channels})");
+        if (size <= 0)
+            throw new global::ModelDsl.ShapeMismatchException(nameof(DcganDiscriminator), $"hyperparameter size must be positive (size = {size})");
 
         Channels = channels;
         Size = size;

@@ -26,6 +26,8 @@ partial class DcganGenerator : global::TorchSharp.torch.nn.Module<global::TorchS
             throw new global::ModelDsl.ShapeMismatchException(nameof(DcganGenerator), $"hyperparameter width must be positive (width = {width})");
         if (channels <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(DcganGenerator), $"hyperparameter channels must be positive (channels = {channels})");
+        if (noise <= 0)
+            throw new global::ModelDsl.ShapeMismatchException(nameof(DcganGenerator), $"hyperparameter noise must be positive (noise = {noise})");
         if (4 * (size / 4) != size)
             throw new global::ModelDsl.ShapeMismatchException(nameof(DcganGenerator), $"Forward produces [B, channels, 4 * (size / 4), 4 * (size / 4)] but declares it returns [B, channels, size, size] (size = {size})");
 

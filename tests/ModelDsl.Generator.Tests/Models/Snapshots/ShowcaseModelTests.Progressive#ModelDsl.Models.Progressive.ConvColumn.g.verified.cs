@@ -91,8 +91,8 @@ partial class ConvColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp
         conv2 = global::TorchSharp.torch.nn.functional.max_pool2d(conv2, kernel_size: 2, stride: 2);
 
         // Hidden: [B, 32, 7, 7] → [B, 64]
+        layerInputs?.Add(scope.MoveToOuter(conv2));
         var hidden = conv2.flatten(1);
-        layerInputs?.Add(scope.MoveToOuter(hidden));
         hidden = _hidden.call(hidden);
         if (lateral is not null)
         {
@@ -120,8 +120,8 @@ partial class ConvColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp
         {
             // Conv2: laterals from [B, 16, 14, 14] of each earlier column
             new(global::TorchSharp.torch.nn.Conv2d(16 * previousColumns, 16, 1), global::TorchSharp.torch.nn.Conv2d(16, 32, 3, stride: 1, padding: 1, bias: false)),
-            // Hidden: laterals from [B, 1568] of each earlier column
-            new(global::TorchSharp.torch.nn.Linear(1568 * previousColumns, 1568), global::TorchSharp.torch.nn.Linear(1568, 64, hasBias: false)),
+            // Hidden: laterals from [B, 32, 7, 7] of each earlier column, flattened after V
+            new(global::TorchSharp.torch.nn.Conv2d(32 * previousColumns, 32, 1), global::TorchSharp.torch.nn.Linear(1568, 64, hasBias: false), flatten: true),
             // Head: laterals from [B, 64] of each earlier column
             new(global::TorchSharp.torch.nn.Linear(64 * previousColumns, 64), global::TorchSharp.torch.nn.Linear(64, Classes, hasBias: false)),
         };

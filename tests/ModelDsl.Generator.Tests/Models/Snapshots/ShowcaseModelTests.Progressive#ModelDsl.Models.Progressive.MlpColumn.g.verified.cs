@@ -75,8 +75,8 @@ partial class MlpColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp.
         using var scope = global::TorchSharp.torch.NewDisposeScope();
 
         // Fc1: [B, 1, 28, 28] → [B, hidden]
+        layerInputs?.Add(image);
         var fc1 = image.flatten(1);
-        layerInputs?.Add(scope.MoveToOuter(fc1));
         fc1 = _fc1.call(fc1);
         fc1 = global::TorchSharp.torch.nn.functional.relu(fc1);
 

@@ -59,6 +59,32 @@ partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     {
     }
 
+    // to(), cuda() and cpu() convert each module's parameters separately, which leaves a tied pair two tensors:
+    // tie them again, as the constructor does, so that one Parameter stays shared and is listed once.
+    /// <inheritdoc/>
+    protected override global::TorchSharp.torch.nn.Module _to(global::TorchSharp.torch.ScalarType dtype, bool non_blocking)
+    {
+        base._to(dtype, non_blocking);
+        _wte.weight = _lmHead.weight!;
+        return this;
+    }
+
+    /// <inheritdoc/>
+    protected override global::TorchSharp.torch.nn.Module _to(global::TorchSharp.torch.Device device, global::TorchSharp.torch.ScalarType dtype, bool non_blocking)
+    {
+        base._to(device, dtype, non_blocking);
+        _wte.weight = _lmHead.weight!;
+        return this;
+    }
+
+    /// <inheritdoc/>
+    protected override global::TorchSharp.torch.nn.Module _to(global::TorchSharp.DeviceType deviceType, int deviceIndex, bool non_blocking)
+    {
+        base._to(deviceType, deviceIndex, non_blocking);
+        _wte.weight = _lmHead.weight!;
+        return this;
+    }
+
     /// <inheritdoc cref="Forward"/>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor idx) => Forward(idx);
 
