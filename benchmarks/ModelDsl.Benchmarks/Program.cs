@@ -15,6 +15,7 @@ namespace ModelDsl.Benchmarks;
 /// <list type="bullet">
 /// <item><c>--table</c> (default): every comparison side by side in one run, printed as markdown (a few minutes);</item>
 /// <item><c>--memory</c>: resident memory over 2,000 GPT and 500 DCGAN training steps (minutes);</item>
+/// <item><c>--all</c>: the table, then the memory run: every figure in one command;</item>
 /// <item><c>--bdn [BenchmarkDotNet arguments]</c>: the rigorous BenchmarkDotNet runs, e.g. <c>--bdn --filter *Gpt*</c>.</item>
 /// </list>
 /// </summary>
@@ -50,8 +51,13 @@ public static class Program
                 return TableCommand.Run(args.Contains("--quick"));
             case "--memory":
                 return MemoryCommand.Run();
+            case "--all":
+                // Every figure in one run: the table, then resident memory over the long training runs.
+                var table = TableCommand.Run(args.Contains("--quick"));
+                var memory = MemoryCommand.Run();
+                return table != 0 ? table : memory;
             case "--help" or "-h":
-                Console.WriteLine("usage: ModelDsl.Benchmarks [--table [--quick] | --memory | --bdn <BenchmarkDotNet args>] [--threads N (default 2)]");
+                Console.WriteLine("usage: ModelDsl.Benchmarks [--table [--quick] | --memory | --all [--quick] | --bdn <BenchmarkDotNet args>] [--threads N (default 2)]");
                 return 0;
             default:
                 Console.Error.WriteLine($"unknown command '{command}'; try --help");
