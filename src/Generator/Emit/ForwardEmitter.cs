@@ -95,7 +95,8 @@ internal static class ForwardEmitter
                 }
                 else
                 {
-                    var expression = OpCode.Apply(op, current, member, symbols.Value);
+                    var inPlace = InPlaceActivations.Allowed(op, o > 0 ? member.Ops[o - 1] : null, member);
+                    var expression = OpCode.Apply(op, current, member, symbols.Value, inPlace);
                     w.Line(declared ? $"{member.Variable} = {expression};" : $"var {member.Variable} = {expression};");
                 }
 

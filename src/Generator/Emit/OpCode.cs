@@ -7,8 +7,9 @@ namespace ModelDsl.Generator.Emit;
 /// <summary>The forward expression of each operation kind, applied to the variable <c>value</c>.</summary>
 internal static class OpCode
 {
-    public static string Apply(OpPlan op, string value, MemberPlan member, Func<OpArg, string> arg)
+    public static string Apply(OpPlan op, string value, MemberPlan member, Func<OpArg, string> arg, bool inPlace = false)
     {
+        var overwrite = inPlace ? ", inplace: true" : "";
         string Arg(string name) => arg(op.Args.First(a => a.Name == name));
         var f = CodeNames.Functional;
         return op.Kind switch
@@ -21,11 +22,11 @@ internal static class OpCode
             "Input" => Arg("tap"),
             "Residual" => $"{value} + {Arg("tap")}",
             "Concat" => $"{CodeNames.Torch}.cat(new[] {{ {value}, {Arg("taps")} }}, {Arg("dim")})",
-            "ReLU" => $"{f}.relu({value})",
+            "ReLU" => $"{f}.relu({value}{overwrite})",
             "GELU" => $"{f}.gelu({value})",
             "Tanh" => $"{f}.tanh({value})",
             "Sigmoid" => $"{f}.sigmoid({value})",
-            "LeakyReLU" => $"{f}.leaky_relu({value}, {Arg("slope")})",
+            "LeakyReLU" => $"{f}.leaky_relu({value}, {Arg("slope")}{overwrite})",
             "Softmax" => $"{f}.softmax({value}, {Arg("dim")})",
             "LogSoftmax" => $"{f}.log_softmax({value}, {Arg("dim")})",
             "Dropout" => $"{f}.dropout({value}, {Arg("p")}, this.training)",

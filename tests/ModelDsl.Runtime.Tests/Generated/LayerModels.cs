@@ -25,3 +25,13 @@ public sealed partial class PaddedCrossAttention
     [return: Shape("B", "T", 8)]
     public partial Tensor Forward([Shape("B", "T", 8)] Tensor target, [Shape("B", "S", 8)] Tensor source, [Shape("B", "S")] Tensor padding);
 }
+
+/// <summary>An activation on the argument itself (must not overwrite it) and one after the layer (may run in place).</summary>
+[Model]
+public sealed partial class ActivatedInput
+{
+    [LeakyReLU(0.1), Linear(4), ReLU] public partial Linear Fc { get; }
+
+    [return: Shape("B", 4)]
+    public partial Tensor Forward([Shape("B", 8)] Tensor x);
+}

@@ -59,18 +59,18 @@ partial class MnistFeatures : global::TorchSharp.torch.nn.Module<global::TorchSh
 
         // Conv1: [B, 1, 28, 28] → [B, 32, 14, 14]
         var conv1 = _conv1.call(image);
-        conv1 = global::TorchSharp.torch.nn.functional.relu(conv1);
+        conv1 = global::TorchSharp.torch.nn.functional.relu(conv1, inplace: true);
         conv1 = global::TorchSharp.torch.nn.functional.max_pool2d(conv1, kernel_size: 2, stride: 2);
 
         // Conv2: [B, 32, 14, 14] → [B, 64, 7, 7]
         var conv2 = _conv2.call(conv1);
-        conv2 = global::TorchSharp.torch.nn.functional.relu(conv2);
+        conv2 = global::TorchSharp.torch.nn.functional.relu(conv2, inplace: true);
         conv2 = global::TorchSharp.torch.nn.functional.max_pool2d(conv2, kernel_size: 2, stride: 2);
 
         // Hidden: [B, 64, 7, 7] → [B, 128]
         var hidden = conv2.flatten(1);
         hidden = _hidden.call(hidden);
-        hidden = global::TorchSharp.torch.nn.functional.relu(hidden);
+        hidden = global::TorchSharp.torch.nn.functional.relu(hidden, inplace: true);
 
         return scope.MoveToOuter(hidden);
     }

@@ -83,12 +83,12 @@ partial class DcganDiscriminator : global::TorchSharp.torch.nn.Module<global::To
 
         // Conv1: [B, channels, size, size] → [B, width, ((size - 1) / 2) + 1, ((size - 1) / 2) + 1]
         var conv1 = _conv1.call(image);
-        conv1 = global::TorchSharp.torch.nn.functional.leaky_relu(conv1, 0.2);
+        conv1 = global::TorchSharp.torch.nn.functional.leaky_relu(conv1, 0.2, inplace: true);
         conv1 = global::TorchSharp.torch.nn.functional.dropout(conv1, 0.3, this.training);
 
         // Conv2: [B, width, ((size - 1) / 2) + 1, ((size - 1) / 2) + 1] → [B, 2 * width, (((size - 1) / 2) / 2) + 1, (((size - 1) / 2) / 2) + 1]
         var conv2 = _conv2.call(conv1);
-        conv2 = global::TorchSharp.torch.nn.functional.leaky_relu(conv2, 0.2);
+        conv2 = global::TorchSharp.torch.nn.functional.leaky_relu(conv2, 0.2, inplace: true);
         conv2 = global::TorchSharp.torch.nn.functional.dropout(conv2, 0.3, this.training);
 
         // Logit: [B, 2 * width, (((size - 1) / 2) / 2) + 1, (((size - 1) / 2) / 2) + 1] → [B, 1]

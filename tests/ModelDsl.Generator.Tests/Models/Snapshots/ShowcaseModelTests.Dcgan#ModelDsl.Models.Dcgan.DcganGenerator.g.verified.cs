@@ -114,7 +114,7 @@ partial class DcganGenerator : global::TorchSharp.torch.nn.Module<global::TorchS
 
         // Norm0: [B, 4 * (size / 4) * (size / 4) * width] → [B, 4 * width, size / 4, size / 4]
         var norm0 = _norm0.call(project);
-        norm0 = global::TorchSharp.torch.nn.functional.leaky_relu(norm0, 0.2);
+        norm0 = global::TorchSharp.torch.nn.functional.leaky_relu(norm0, 0.2, inplace: true);
         norm0 = norm0.reshape(-1, 4 * Width, Size / 4, Size / 4);
 
         // Up1: [B, 4 * width, size / 4, size / 4] → [B, 2 * width, size / 4, size / 4]
@@ -122,14 +122,14 @@ partial class DcganGenerator : global::TorchSharp.torch.nn.Module<global::TorchS
 
         // Norm1: [B, 2 * width, size / 4, size / 4] → [B, 2 * width, size / 4, size / 4]
         var norm1 = _norm1.call(up1);
-        norm1 = global::TorchSharp.torch.nn.functional.leaky_relu(norm1, 0.2);
+        norm1 = global::TorchSharp.torch.nn.functional.leaky_relu(norm1, 0.2, inplace: true);
 
         // Up2: [B, 2 * width, size / 4, size / 4] → [B, width, 2 * (size / 4), 2 * (size / 4)]
         var up2 = _up2.call(norm1);
 
         // Norm2: [B, width, 2 * (size / 4), 2 * (size / 4)] → [B, width, 2 * (size / 4), 2 * (size / 4)]
         var norm2 = _norm2.call(up2);
-        norm2 = global::TorchSharp.torch.nn.functional.leaky_relu(norm2, 0.2);
+        norm2 = global::TorchSharp.torch.nn.functional.leaky_relu(norm2, 0.2, inplace: true);
 
         // Up3: [B, width, 2 * (size / 4), 2 * (size / 4)] → [B, channels, 4 * (size / 4), 4 * (size / 4)]
         var up3 = _up3.call(norm2);

@@ -77,7 +77,7 @@ partial class ConvColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp
         // Conv1: [B, 1, 28, 28] → [B, 16, 14, 14]
         layerInputs?.Add(image);
         var conv1 = _conv1.call(image);
-        conv1 = global::TorchSharp.torch.nn.functional.relu(conv1);
+        conv1 = global::TorchSharp.torch.nn.functional.relu(conv1, inplace: true);
         conv1 = global::TorchSharp.torch.nn.functional.max_pool2d(conv1, kernel_size: 2, stride: 2);
 
         // Conv2: [B, 16, 14, 14] → [B, 32, 7, 7]
@@ -87,7 +87,7 @@ partial class ConvColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp
         {
             conv2 = lateral(1, conv2);
         }
-        conv2 = global::TorchSharp.torch.nn.functional.relu(conv2);
+        conv2 = global::TorchSharp.torch.nn.functional.relu(conv2, inplace: true);
         conv2 = global::TorchSharp.torch.nn.functional.max_pool2d(conv2, kernel_size: 2, stride: 2);
 
         // Hidden: [B, 32, 7, 7] → [B, 64]
@@ -98,7 +98,7 @@ partial class ConvColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp
         {
             hidden = lateral(2, hidden);
         }
-        hidden = global::TorchSharp.torch.nn.functional.relu(hidden);
+        hidden = global::TorchSharp.torch.nn.functional.relu(hidden, inplace: true);
 
         // Head: [B, 64] → [B, classes]
         layerInputs?.Add(scope.MoveToOuter(hidden));

@@ -78,7 +78,7 @@ partial class MlpColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp.
         layerInputs?.Add(image);
         var fc1 = image.flatten(1);
         fc1 = _fc1.call(fc1);
-        fc1 = global::TorchSharp.torch.nn.functional.relu(fc1);
+        fc1 = global::TorchSharp.torch.nn.functional.relu(fc1, inplace: true);
 
         // Fc2: [B, hidden] → [B, hidden]
         layerInputs?.Add(scope.MoveToOuter(fc1));
@@ -87,7 +87,7 @@ partial class MlpColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp.
         {
             fc2 = lateral(1, fc2);
         }
-        fc2 = global::TorchSharp.torch.nn.functional.relu(fc2);
+        fc2 = global::TorchSharp.torch.nn.functional.relu(fc2, inplace: true);
 
         // Head: [B, hidden] → [B, classes]
         layerInputs?.Add(scope.MoveToOuter(fc2));

@@ -143,7 +143,7 @@ partial class DecoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSha
 
         // FeedForward1: [B, T, embed] → [B, T, hidden]
         var feedForward1 = _feedForward1.call(norm2);
-        feedForward1 = global::TorchSharp.torch.nn.functional.relu(feedForward1);
+        feedForward1 = global::TorchSharp.torch.nn.functional.relu(feedForward1, inplace: true);
         feedForward1 = global::TorchSharp.torch.nn.functional.dropout(feedForward1, Dropout, this.training);
 
         // FeedForward2: [B, T, hidden] → [B, T, embed]

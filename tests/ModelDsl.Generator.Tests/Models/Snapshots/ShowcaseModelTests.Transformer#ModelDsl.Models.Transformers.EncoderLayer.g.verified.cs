@@ -113,7 +113,7 @@ partial class EncoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSha
 
         // FeedForward1: [B, S, embed] → [B, S, hidden]
         var feedForward1 = _feedForward1.call(norm1);
-        feedForward1 = global::TorchSharp.torch.nn.functional.relu(feedForward1);
+        feedForward1 = global::TorchSharp.torch.nn.functional.relu(feedForward1, inplace: true);
         feedForward1 = global::TorchSharp.torch.nn.functional.dropout(feedForward1, Dropout, this.training);
 
         // FeedForward2: [B, S, hidden] → [B, S, embed]

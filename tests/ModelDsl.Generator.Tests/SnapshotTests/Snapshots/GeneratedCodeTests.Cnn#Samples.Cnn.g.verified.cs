@@ -65,18 +65,18 @@ partial class Cnn : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
 
         // Conv1: [B, 1, 28, 28] → [B, 32, 14, 14]
         var conv1 = _conv1.call(x);
-        conv1 = global::TorchSharp.torch.nn.functional.relu(conv1);
+        conv1 = global::TorchSharp.torch.nn.functional.relu(conv1, inplace: true);
         conv1 = global::TorchSharp.torch.nn.functional.max_pool2d(conv1, kernel_size: 2, stride: 2);
 
         // Conv2: [B, 32, 14, 14] → [B, 64, 7, 7]
         var conv2 = _conv2.call(conv1);
-        conv2 = global::TorchSharp.torch.nn.functional.relu(conv2);
+        conv2 = global::TorchSharp.torch.nn.functional.relu(conv2, inplace: true);
         conv2 = global::TorchSharp.torch.nn.functional.max_pool2d(conv2, kernel_size: 2, stride: 2);
 
         // Fc1: [B, 64, 7, 7] → [B, 128]
         var fc1 = conv2.flatten(1);
         fc1 = _fc1.call(fc1);
-        fc1 = global::TorchSharp.torch.nn.functional.relu(fc1);
+        fc1 = global::TorchSharp.torch.nn.functional.relu(fc1, inplace: true);
         fc1 = global::TorchSharp.torch.nn.functional.dropout(fc1, 0.5, this.training);
 
         // Fc2: [B, 128] → [B, 10]

@@ -53,7 +53,7 @@ partial class Critic : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
 
         // Conv1: [B, 1, 28, 28] → [B, 64, 14, 14]
         var conv1 = _conv1.call(image);
-        conv1 = global::TorchSharp.torch.nn.functional.leaky_relu(conv1, 0.2);
+        conv1 = global::TorchSharp.torch.nn.functional.leaky_relu(conv1, 0.2, inplace: true);
         conv1 = global::TorchSharp.torch.nn.functional.dropout(conv1, 0.3, this.training);
 
         // Logit: [B, 64, 14, 14] → [B, 1]

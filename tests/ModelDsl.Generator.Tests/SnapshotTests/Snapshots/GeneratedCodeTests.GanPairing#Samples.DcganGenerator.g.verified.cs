@@ -86,7 +86,7 @@ partial class DcganGenerator : global::TorchSharp.torch.nn.Module<global::TorchS
 
         // Norm0: [B, 12544] → [B, 256, 7, 7]
         var norm0 = _norm0.call(project);
-        norm0 = global::TorchSharp.torch.nn.functional.leaky_relu(norm0, 0.2);
+        norm0 = global::TorchSharp.torch.nn.functional.leaky_relu(norm0, 0.2, inplace: true);
         norm0 = norm0.reshape(-1, 256, 7, 7);
 
         // Up1: [B, 256, 7, 7] → [B, 128, 7, 7]
@@ -94,14 +94,14 @@ partial class DcganGenerator : global::TorchSharp.torch.nn.Module<global::TorchS
 
         // Norm1: [B, 128, 7, 7] → [B, 128, 7, 7]
         var norm1 = _norm1.call(up1);
-        norm1 = global::TorchSharp.torch.nn.functional.leaky_relu(norm1, 0.2);
+        norm1 = global::TorchSharp.torch.nn.functional.leaky_relu(norm1, 0.2, inplace: true);
 
         // Up2: [B, 128, 7, 7] → [B, 64, 14, 14]
         var up2 = _up2.call(norm1);
 
         // Norm2: [B, 64, 14, 14] → [B, 64, 14, 14]
         var norm2 = _norm2.call(up2);
-        norm2 = global::TorchSharp.torch.nn.functional.leaky_relu(norm2, 0.2);
+        norm2 = global::TorchSharp.torch.nn.functional.leaky_relu(norm2, 0.2, inplace: true);
 
         // Up3: [B, 64, 14, 14] → [B, 1, 28, 28]
         var up3 = _up3.call(norm2);

@@ -87,18 +87,18 @@ partial class ConvNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
 
         // Features1: [B, 3, 32, 32] → [B, channels, 16, 16]
         var features1 = _features1.call(x);
-        features1 = global::TorchSharp.torch.nn.functional.relu(features1);
+        features1 = global::TorchSharp.torch.nn.functional.relu(features1, inplace: true);
         features1 = global::TorchSharp.torch.nn.functional.max_pool2d(features1, kernel_size: 2, stride: 2);
 
         // Features2: [B, channels, 16, 16] → [B, 2 * channels, 8, 8]
         var features2 = _features2.call(features1);
-        features2 = global::TorchSharp.torch.nn.functional.relu(features2);
+        features2 = global::TorchSharp.torch.nn.functional.relu(features2, inplace: true);
         features2 = global::TorchSharp.torch.nn.functional.max_pool2d(features2, kernel_size: 2, stride: 2);
 
         // Hidden: [B, 2 * channels, 8, 8] → [B, hidden]
         var hidden = features2.flatten(1);
         hidden = _hidden.call(hidden);
-        hidden = global::TorchSharp.torch.nn.functional.relu(hidden);
+        hidden = global::TorchSharp.torch.nn.functional.relu(hidden, inplace: true);
         hidden = global::TorchSharp.torch.nn.functional.dropout(hidden, Dropout, this.training);
 
         // Logits: [B, hidden] → [B, classes]

@@ -54,7 +54,7 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         // Hidden: [B, 1, 28, 28] → [B, 256]
         var hidden = x.flatten(1);
         hidden = _hidden.call(hidden);
-        hidden = global::TorchSharp.torch.nn.functional.relu(hidden);
+        hidden = global::TorchSharp.torch.nn.functional.relu(hidden, inplace: true);
 
         // Output: [B, 256] → [B, 10]
         var output = _output.call(hidden);

@@ -66,7 +66,7 @@ partial class TwoTower : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
         // ImageBranch: [B, 1, 28, 28] → [B, 64]
         var imageBranch = image.flatten(1);
         imageBranch = _imageBranch.call(imageBranch);
-        imageBranch = global::TorchSharp.torch.nn.functional.relu(imageBranch);
+        imageBranch = global::TorchSharp.torch.nn.functional.relu(imageBranch, inplace: true);
 
         // MetaBranch: [B, 8] → [B, 16]
         var metaBranch = _metaBranch.call(meta);

@@ -52,7 +52,7 @@ partial class Features : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
         // Hidden: [B, 1, 28, 28] → [B, hidden]
         var hidden = x.flatten(1);
         hidden = _hidden.call(hidden);
-        hidden = global::TorchSharp.torch.nn.functional.relu(hidden);
+        hidden = global::TorchSharp.torch.nn.functional.relu(hidden, inplace: true);
 
         return scope.MoveToOuter(hidden);
     }

@@ -58,7 +58,7 @@ partial class EncoderDecoder : global::TorchSharp.torch.nn.Module<global::TorchS
 
         // Encoder: [B, S, 16] → [B, S, 32]
         var encoder = _encoder.call(source);
-        encoder = global::TorchSharp.torch.nn.functional.relu(encoder);
+        encoder = global::TorchSharp.torch.nn.functional.relu(encoder, inplace: true);
 
         // Cross: [B, T, 32] → [B, S + T, 32]
         var cross = _cross.call(target, encoder);

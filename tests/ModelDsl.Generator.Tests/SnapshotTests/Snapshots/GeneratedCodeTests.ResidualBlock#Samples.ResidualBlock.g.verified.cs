@@ -75,7 +75,7 @@ partial class ResidualBlock : global::TorchSharp.torch.nn.Module<global::TorchSh
 
         // Bn1: [B, 16, H, W] → [B, 16, H, W]
         var bn1 = _bn1.call(conv1);
-        bn1 = global::TorchSharp.torch.nn.functional.relu(bn1);
+        bn1 = global::TorchSharp.torch.nn.functional.relu(bn1, inplace: true);
 
         // Conv2: [B, 16, H, W] → [B, 16, H, W]
         var conv2 = _conv2.call(bn1);
