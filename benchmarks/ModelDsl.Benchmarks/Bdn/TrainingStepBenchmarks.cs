@@ -6,25 +6,22 @@ using static TorchSharp.torch;
 
 namespace ModelDsl.Benchmarks.Bdn;
 
-/// <summary>One GPT training step (nanoGPT CPU config, batch 12): the generated model against the hand-written baseline.</summary>
+/// <summary>
+/// One training step of a generated model against the same model written by hand (the baseline, so BenchmarkDotNet's
+/// Ratio column is generated/hand-written). Subclasses build the pair from the same weights.
+/// </summary>
 [BenchmarkCategory("Training")]
-public class GptTrainingStep
+public abstract class PairedTrainingStep
 {
-    private GptTrainer _generated = null!;
-    private GptTrainer _handWritten = null!;
+    private ITrainingStep _generated = null!;
+    private ITrainingStep _handWritten = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         Machine.ConfigureTorch();
         manual_seed(1337);
-        var config = GptConfig.NanoGptCpu;
-        var generated = config.CreateGenerated();
-        GptConfig.InitLikeNanoGpt(generated, config.Layers);
-        var hand = config.CreateHandWritten();
-        Parameters.Copy(generated, hand, HandWrittenGpt.GeneratedName);
-        _generated = new GptTrainer("generated", generated, config);
-        _handWritten = new GptTrainer("hand-written", hand, config);
+        (_generated, _handWritten) = CreatePair();
     }
 
     [Benchmark(Baseline = true)]
@@ -39,39 +36,34 @@ public class GptTrainingStep
         _generated.Dispose();
         _handWritten.Dispose();
     }
+
+    private protected abstract (ITrainingStep Generated, ITrainingStep HandWritten) CreatePair();
 }
 
-/// <summary>One DCGAN training step (MNIST config, batch 64, G + D): the generated models against the hand-written baseline.</summary>
-[BenchmarkCategory("Training")]
-public class DcganTrainingStep
+/// <summary>One GPT training step (nanoGPT CPU config, batch 12).</summary>
+public class GptTrainingStep : PairedTrainingStep
 {
-    private DcganTrainer _generated = null!;
-    private DcganTrainer _handWritten = null!;
-
-    [GlobalSetup]
-    public void Setup()
+    private protected override (ITrainingStep Generated, ITrainingStep HandWritten) CreatePair()
     {
-        Machine.ConfigureTorch();
-        manual_seed(1337);
+        var config = GptConfig.NanoGptCpu;
+        var generated = config.CreateGenerated();
+        generated.InitializeLikeNanoGpt();
+        var hand = config.CreateHandWritten();
+        Parameters.Copy(generated, hand, HandWrittenGpt.GeneratedName);
+        return (new GptTrainer("generated", generated, config), new GptTrainer("hand-written", hand, config));
+    }
+}
+
+/// <summary>One DCGAN training step (MNIST config, batch 64, G + D).</summary>
+public class DcganTrainingStep : PairedTrainingStep
+{
+    private protected override (ITrainingStep Generated, ITrainingStep HandWritten) CreatePair()
+    {
         var generated = DcganConfig.CreateGenerated();
         var hand = DcganConfig.CreateHandWritten();
         Parameters.Copy(generated.Generator, hand.Generator);
         Parameters.Copy(generated.Discriminator, hand.Discriminator);
-        _generated = new DcganTrainer("generated", generated);
-        _handWritten = new DcganTrainer("hand-written", hand);
-    }
-
-    [Benchmark(Baseline = true)]
-    public void HandWritten() => _handWritten.Step();
-
-    [Benchmark]
-    public void Generated() => _generated.Step();
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        _generated.Dispose();
-        _handWritten.Dispose();
+        return (new DcganTrainer("generated", generated), new DcganTrainer("hand-written", hand));
     }
 }
 

@@ -35,7 +35,7 @@ internal static class MemorySuite
         manual_seed(1337);
         var config = GptConfig.NanoGptCpu;
         var model = config.CreateGenerated();
-        GptConfig.InitLikeNanoGpt(model, config.Layers);
+        model.InitializeLikeNanoGpt();
         using var trainer = new GptTrainer("generated", model, config);
         return Track("GPT (generated)", trainer.Step, steps, [200, 500, 1000, 2000], baseline: 200, log);
     }

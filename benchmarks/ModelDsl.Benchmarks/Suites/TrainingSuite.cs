@@ -35,7 +35,7 @@ internal static class TrainingSuite
         var config = GptConfig.NanoGptCpu;
         manual_seed(1337);
         var generated = config.CreateGenerated();
-        GptConfig.InitLikeNanoGpt(generated, config.Layers);
+        generated.InitializeLikeNanoGpt();
         var hand = config.CreateHandWritten();
         Parameters.Copy(generated, hand, HandWrittenGpt.GeneratedName);
         using var a = new GptTrainer("generated", generated, config);

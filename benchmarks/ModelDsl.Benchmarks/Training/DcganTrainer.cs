@@ -28,7 +28,7 @@ internal static class DcganConfig
 /// (BCE with logits, one Adam step), then the generator through the discriminator (one Adam step), inside a dispose
 /// scope. Real images come from a fixed pool of random batches in [-1, 1] (the cost does not depend on the pixels).
 /// </summary>
-internal sealed class DcganTrainer : IDisposable
+internal sealed class DcganTrainer : ITrainingStep
 {
     private const int BatchPool = 4;
     private readonly nn.Module<Tensor, Tensor> _generator;

@@ -19,27 +19,6 @@ internal sealed record GptConfig(int Vocab = 65, int BlockSize = 64, int Layers 
     internal HandWrittenGpt CreateHandWritten() => new(Vocab, BlockSize, Layers, Heads, Embed, Dropout);
 
     public int TokensPerStep => Batch * BlockSize;
-
-    /// <summary>
-    /// nanoGPT's initialisation: weights N(0, 0.02), the residual projections N(0, 0.02/√(2·layers)), biases 0,
-    /// LayerNorms 1 (TorchSharp's defaults, N(0, 1) embeddings tied to the head, start at a loss near 80 with a saturated
-    /// softmax, an unrepresentative regime).
-    /// </summary>
-    public static void InitLikeNanoGpt(nn.Module model, int layers)
-    {
-        using var noGrad = no_grad();
-        foreach (var (name, parameter) in model.named_parameters())
-        {
-            if (name.EndsWith(".bias", StringComparison.Ordinal))
-                parameter.zero_();
-            else if (name.Contains("ln_", StringComparison.Ordinal))
-                parameter.fill_(1.0);
-            else if (name.EndsWith("c_proj.weight", StringComparison.Ordinal) || name.EndsWith("mlp_proj.weight", StringComparison.Ordinal))
-                nn.init.normal_(parameter, 0.0, 0.02 / Math.Sqrt(2.0 * layers));
-            else
-                nn.init.normal_(parameter, 0.0, 0.02);
-        }
-    }
 }
 
 /// <summary>Time spent in each part of one training step, in milliseconds.</summary>
@@ -49,7 +28,7 @@ internal readonly record struct StepPhases(double Forward, double Backward, doub
 /// One model with its AdamW optimiser and a fixed pool of random token batches; <see cref="Step"/> is one training
 /// step as nanoGPT's train.py does it (forward, cross-entropy, backward, step, zero_grad), inside a dispose scope.
 /// </summary>
-internal sealed class GptTrainer : IDisposable
+internal sealed class GptTrainer : ITrainingStep
 {
     private const int BatchPool = 8;
     private readonly nn.Module<Tensor, Tensor> _model;

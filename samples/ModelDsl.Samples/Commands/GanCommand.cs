@@ -120,8 +120,8 @@ public static class GanCommand
         var gan = new Dcgan(
             new DcganGenerator(options.Noise, channels: 1, size: train.Height, width: options.Width),
             new DcganDiscriminator(channels: 1, size: train.Height, width: options.Width));
-        InitializeLikeDcgan(gan.Generator);
-        InitializeLikeDcgan(gan.Discriminator);
+        DcganInitialization.Apply(gan.Generator);
+        DcganInitialization.Apply(gan.Discriminator);
         using var modules = new GanModules(gan.Generator, gan.Discriminator);
         var (generator, discriminator) = (gan.Generator, gan.Discriminator);
         // One Adam over both networks: each step gives gradients to one network only, and Adam skips parameters
@@ -189,41 +189,6 @@ public static class GanCommand
         if (metricsClassifier is not null)
             Score(run, source, generator, metricsClassifier, options);
         return ExitCodes.Success;
-    }
-
-    /// <summary>
-    /// The DCGAN paper's initialisation (Radford et al. 2016, and PyTorch's DCGAN example): convolution, transposed
-    /// convolution and linear weights N(0, 0.02), batch-norm scales N(1, 0.02), biases 0. TorchSharp's defaults
-    /// size a transposed convolution's weights by its output channels: the last 64 → 1 layer starts with
-    /// weights up to ±0.2, its tanh saturates, and the generator collapses to one image within the first epoch.
-    /// </summary>
-    public static void InitializeLikeDcgan(nn.Module model)
-    {
-        using var noGrad = no_grad();
-        foreach (var (name, module) in model.named_modules())
-        {
-            switch (module)
-            {
-                case Conv2d or ConvTranspose2d or Linear:
-                    foreach (var (parameterName, parameter) in module.named_parameters(recurse: false))
-                    {
-                        if (parameterName == "weight")
-                            nn.init.normal_(parameter, 0, 0.02);
-                        else
-                            parameter.zero_();
-                    }
-                    break;
-                case BatchNorm1d or BatchNorm2d:
-                    foreach (var (parameterName, parameter) in module.named_parameters(recurse: false))
-                    {
-                        if (parameterName == "weight")
-                            nn.init.normal_(parameter, 1, 0.02);
-                        else
-                            parameter.zero_();
-                    }
-                    break;
-            }
-        }
     }
 
     private static void SaveGrid(DcganGenerator generator, Tensor noise, string path)

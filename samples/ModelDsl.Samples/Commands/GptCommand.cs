@@ -202,7 +202,7 @@ public static class GptCommand
 
         Seeding.Seed(run.Seed);
         using var model = new Gpt(vocab, options.Block, options.Layers, options.Heads, options.Embed, options.Dropout);
-        InitializeLikeNanoGpt(model);
+        model.InitializeLikeNanoGpt();
         // The head shares the token embedding's tensor: give the optimizer each tensor once.
         var parameters = model.parameters().DistinctBy(p => p.storage<float>().data_ptr()).ToList();
         var counted = parameters.Sum(p => p.numel());
@@ -308,24 +308,6 @@ public static class GptCommand
         SafetensorsFile.Save(run.OutFile("gpt.safetensors"), model);
         console.WriteLine($"Loss plot {run.OutFile("losses.png")}; checkpoint {session.CheckpointPath}; weights for PyTorch {run.OutFile("gpt.safetensors")}.");
         return ExitCodes.Success;
-    }
-
-    /// <summary>
-    /// nanoGPT's <c>_init_weights</c>: weight matrices and embeddings N(0, 0.02), the residual projections
-    /// N(0, 0.02/√(2·layers)), biases zero, LayerNorms as created (1, 0). TorchSharp's defaults (N(0, 1) embeddings,
-    /// shared with the head) start the loss near 40 instead of ln(vocab) ≈ 4.2.
-    /// </summary>
-    public static void InitializeLikeNanoGpt(Gpt model)
-    {
-        using var noGrad = no_grad();
-        var residualStd = 0.02 / Math.Sqrt(2.0 * model.Layers);
-        foreach (var (name, parameter) in model.named_parameters())
-        {
-            if (name.EndsWith(".bias", StringComparison.Ordinal))
-                parameter.zero_();
-            else if (parameter.dim() >= 2)
-                nn.init.normal_(parameter, 0, name.EndsWith("c_proj.weight", StringComparison.Ordinal) || name.EndsWith("mlp_proj.weight", StringComparison.Ordinal) ? residualStd : 0.02);
-        }
     }
 
     // nanoGPT's estimate_loss: the mean loss of EvalIters batches of each split, in eval mode. The batches are the

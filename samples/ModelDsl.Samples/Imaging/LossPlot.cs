@@ -17,11 +17,6 @@ public sealed record LossCurve(string Name, IReadOnlyList<LossPoint> Points, boo
 /// <summary>Writes loss curves as a PNG plot (ScottPlot).</summary>
 public static class LossPlot
 {
-    private static readonly Color[] Palette =
-    [
-        new(31, 119, 180), new(255, 127, 14), new(44, 160, 44), new(214, 39, 40), new(148, 103, 189), new(140, 86, 75),
-    ];
-
     /// <summary>Saves <paramref name="curves"/> against the step as a <paramref name="width"/>×<paramref name="height"/> PNG (replaced atomically).</summary>
     public static void SavePng(string path, string title, IEnumerable<LossCurve> curves, int width = 900, int height = 500, string yLabel = "loss")
     {
@@ -38,7 +33,7 @@ public static class LossPlot
         {
             if (curve.Points.Count == 0)
                 continue;
-            var color = Palette[index++ % Palette.Length];
+            var color = PlotFile.Palette[index++ % PlotFile.Palette.Length];
             var xs = curve.Points.Select(p => (double)p.Step).ToArray();
             var ys = curve.Points.Select(p => p.Value).ToArray();
             if (curve.Smooth && ys.Length > 10)
@@ -63,9 +58,7 @@ public static class LossPlot
         plot.YLabel(yLabel);
         plot.ShowLegend(Alignment.UpperRight);
 
-        var png = plot.GetImageBytes(width, height, ImageFormat.Png);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        AtomicFile.Write(path, stream => stream.Write(png));
+        PlotFile.SavePng(plot, path, width, height);
     }
 
     // Exponential moving average with the time constant of a window of `span` points, bias-corrected at the start.

@@ -13,11 +13,6 @@ namespace ModelDsl.Samples.Pnn;
 /// </summary>
 public static class PnnPlot
 {
-    private static readonly Color[] Palette =
-    [
-        new(31, 119, 180), new(255, 127, 14), new(44, 160, 44), new(214, 39, 40), new(148, 103, 189), new(140, 86, 75),
-    ];
-
     /// <summary>Saves the plot of <paramref name="reports"/> (one per task, in order) as a PNG (replaced atomically).</summary>
     public static void SavePng(string path, string title, IReadOnlyList<AfterTaskReport> reports) =>
         RenderThread.Run(() => Draw(path, title, reports));
@@ -31,7 +26,7 @@ public static class PnnPlot
             // Task t's accuracy after training task t, t + 1, ….
             var rows = reports.Skip(t).Select(r => r.Rows.First(row => row.Task == tasks[t])).ToList();
             var xs = Enumerable.Range(t + 1, rows.Count).Select(x => (double)x).ToArray();
-            var color = Palette[t % Palette.Length];
+            var color = PlotFile.Palette[t % PlotFile.Palette.Length];
 
             var progressive = plot.Add.ScatterLine(xs, rows.Select(r => 100 * r.ProgressiveNow).ToArray(), color);
             progressive.LineWidth = 2.5f;
@@ -53,8 +48,6 @@ public static class PnnPlot
         plot.YLabel("test accuracy (%)");
         plot.ShowLegend(Alignment.LowerLeft);
 
-        var png = plot.GetImageBytes(1000, 560, ImageFormat.Png);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        AtomicFile.Write(path, stream => stream.Write(png));
+        PlotFile.SavePng(plot, path, 1000, 560);
     }
 }

@@ -15,7 +15,7 @@ public static class ArgumentChecks
     /// <exception cref="TensorArgumentException">It is not.</exception>
     public static void Values(nn.Module model, string modelName, string argument, Tensor value)
     {
-        var reference = model.parameters().FirstOrDefault();
+        var reference = ReferenceParameter(model);
         if (!value.is_floating_point())
         {
             var expected = reference is null ? "a floating-point tensor" : Tensor(reference.dtype);
@@ -44,8 +44,7 @@ public static class ArgumentChecks
                 $"Convert it with {argument}.to(ScalarType.Int64).");
         }
 
-        if (model.parameters().FirstOrDefault() is { } reference)
-            RequireDevice(modelName, argument, value, reference);
+        RequireDevice(modelName, argument, value, ReferenceParameter(model));
     }
 
     /// <summary>A mask: a Bool tensor on the model's device.</summary>
@@ -58,8 +57,7 @@ public static class ArgumentChecks
                 $"Compare it, e.g. {argument} == 0, or convert it with {argument}.to(ScalarType.Bool).");
         }
 
-        if (model.parameters().FirstOrDefault() is { } reference)
-            RequireDevice(modelName, argument, value, reference);
+        RequireDevice(modelName, argument, value, ReferenceParameter(model));
     }
 
     // "a Float32 tensor", "an Int64 tensor".
@@ -69,8 +67,13 @@ public static class ArgumentChecks
         return ("AEIOU".Contains(name[0], System.StringComparison.Ordinal) ? "an " : "a ") + name + " tensor";
     }
 
-    private static void RequireDevice(string modelName, string argument, Tensor value, Tensor reference)
+    // The model's first parameter stands for its element type and device; a model without parameters has neither.
+    private static Tensor? ReferenceParameter(nn.Module model) => model.parameters().FirstOrDefault();
+
+    private static void RequireDevice(string modelName, string argument, Tensor value, Tensor? reference)
     {
+        if (reference is null)
+            return;
         if (value.device_type == reference.device_type && value.device_index == reference.device_index)
             return;
         throw new TensorArgumentException(modelName, argument, $"on {reference.device} like the model's parameters", $"on {value.device}",

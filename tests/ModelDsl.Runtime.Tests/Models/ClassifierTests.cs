@@ -10,13 +10,8 @@ using static ModelDsl.Runtime.Tests.Models.ModelTestKit;
 namespace ModelDsl.Runtime.Tests.Models;
 
 /// <summary>The MNIST classifier and its feature trunk (src/Models/Classifier).</summary>
-public sealed class ClassifierTests(ITestOutputHelper output) : IDisposable
+public sealed class ClassifierTests(ITestOutputHelper output) : OneThreadTests
 {
-    // Tiny models: one libtorch thread is about as fast as two, and far faster on a busy machine (see ModelTestKit.OneThread).
-    private readonly IDisposable _oneThread = OneThread();
-
-    public void Dispose() => _oneThread.Dispose();
-
     /// <summary>
     /// PyTorch-style, layer by layer: Conv2d(1 → 32, 3×3) 320; Conv2d(32 → 64, 3×3) 18,496; two 2×2 pools take 28 → 7,
     /// so Linear(64·7·7 = 3,136 → 128) 401,536 — features 420,352; Linear(128 → 10) 1,290. Total 421,642.

@@ -10,13 +10,8 @@ using static ModelDsl.Runtime.Tests.Models.ModelTestKit;
 namespace ModelDsl.Runtime.Tests.Models;
 
 /// <summary>The DCGAN generator, discriminator and their pairing (src/Models/Dcgan).</summary>
-public sealed class DcganTests(ITestOutputHelper output) : IDisposable
+public sealed class DcganTests(ITestOutputHelper output) : OneThreadTests
 {
-    // Tiny models: one libtorch thread is about as fast as two, and far faster on a busy machine (see ModelTestKit.OneThread).
-    private readonly IDisposable _oneThread = OneThread();
-
-    public void Dispose() => _oneThread.Dispose();
-
     // ---- Parameter counts --------------------------------------------------------------------------------------
 
     /// <summary>

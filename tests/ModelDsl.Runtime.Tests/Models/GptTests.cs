@@ -9,13 +9,8 @@ using static ModelDsl.Runtime.Tests.Models.ModelTestKit;
 namespace ModelDsl.Runtime.Tests.Models;
 
 /// <summary>The nanoGPT-style decoder (src/Models/Transformers/Gpt*.cs, GptBlock.cs).</summary>
-public sealed class GptTests : IDisposable
+public sealed class GptTests : OneThreadTests
 {
-    // Tiny models: one libtorch thread is about as fast as two, and far faster on a busy machine (see ModelTestKit.OneThread).
-    private readonly IDisposable _oneThread = OneThread();
-
-    public void Dispose() => _oneThread.Dispose();
-
     private static Gpt Tiny(int vocab = 11, int blockSize = 16) =>
         new(vocab: vocab, blockSize: blockSize, layers: 2, heads: 2, embed: 16, dropout: 0.0);
 

@@ -11,13 +11,8 @@ using static ModelDsl.Runtime.Tests.Models.ModelTestKit;
 namespace ModelDsl.Runtime.Tests.Models;
 
 /// <summary>Progressive networks (Rusu et al. 2016) of the showcase columns (src/Models/Progressive) on ProgressiveNetwork&lt;T&gt;.</summary>
-public sealed class ProgressiveTests : IDisposable
+public sealed class ProgressiveTests : OneThreadTests
 {
-    // Tiny models: one libtorch thread is about as fast as two, and far faster on a busy machine (see ModelTestKit.OneThread).
-    private readonly IDisposable _oneThread = OneThread();
-
-    public void Dispose() => _oneThread.Dispose();
-
     private const int Hidden = 32, Classes = 4;
 
     private const string RegistrationBug =

@@ -12,13 +12,8 @@ using static ModelDsl.Runtime.Tests.Models.ModelTestKit;
 namespace ModelDsl.Runtime.Tests.Models;
 
 /// <summary>The encoder–decoder Transformer (src/Models/Transformers/Transformer*.cs, EncoderLayer.cs, DecoderLayer.cs).</summary>
-public sealed class TransformerTests(ITestOutputHelper output) : IDisposable
+public sealed class TransformerTests(ITestOutputHelper output) : OneThreadTests
 {
-    // Tiny models: one libtorch thread is about as fast as two, and far faster on a busy machine (see ModelTestKit.OneThread).
-    private readonly IDisposable _oneThread = OneThread();
-
-    public void Dispose() => _oneThread.Dispose();
-
     private const int Vocab = 12; // PAD 0, BOS 1, EOS 2, digits 3..11
     private const long Pad = 0, Bos = 1, Eos = 2;
 

@@ -8,6 +8,7 @@ using ModelDsl.Runtime.Tests.Data;
 using ModelDsl.Weights;
 using TorchSharp;
 using Xunit;
+using ModelDsl.Runtime.Tests.Models;
 using static ModelDsl.Runtime.Tests.Models.ModelTestKit;
 using static TorchSharp.torch;
 using PyBridgeSafetensors = TorchSharp.PyBridge.Safetensors;
@@ -15,13 +16,8 @@ using PyBridgeSafetensors = TorchSharp.PyBridge.Safetensors;
 namespace ModelDsl.Runtime.Tests.Weights;
 
 /// <summary>Weights of generated models through safetensors files (src/Runtime/Weights).</summary>
-public sealed class SafetensorsFileTests : IDisposable
+public sealed class SafetensorsFileTests : OneThreadTests
 {
-    // Tiny models: one libtorch thread is about as fast as two, and far faster on a busy machine (see ModelTestKit.OneThread).
-    private readonly IDisposable _oneThread = OneThread();
-
-    public void Dispose() => _oneThread.Dispose();
-
     private static Gpt TinyGpt(long seed, int vocab = 11, int layers = 2)
     {
         manual_seed(seed);

@@ -5,18 +5,15 @@ using ModelDsl.Models.Transformers;
 using ModelDsl.Weights;
 using TorchSharp;
 using Xunit;
+using ModelDsl.Runtime.Tests.Models;
 using static ModelDsl.Runtime.Tests.Models.ModelTestKit;
 using static TorchSharp.torch;
 
 namespace ModelDsl.Runtime.Tests.Weights;
 
 /// <summary>Strict, all-or-nothing loading of a dictionary of tensors (src/Runtime/Weights/StateDict.cs).</summary>
-public sealed class StateDictTests : IDisposable
+public sealed class StateDictTests : OneThreadTests
 {
-    private readonly IDisposable _oneThread = OneThread();
-
-    public void Dispose() => _oneThread.Dispose();
-
     private static Gpt TinyGpt(long seed)
     {
         manual_seed(seed);
