@@ -63,11 +63,7 @@ public sealed class DocumentedDiagnosticsTests
     public void Every_diagnostic_has_a_section_and_every_shape_error_an_example()
     {
         var documented = Sections();
-        var ids = typeof(ModelDsl.Generator.ModelGenerator).Assembly
-            .GetType("ModelDsl.Generator.Diagnostics.DiagnosticDescriptors")!
-            .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
-            .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
-            .ToList();
+        var ids = DiagnosticTests.Descriptors().Select(d => d.Id).ToList();
 
         Assert.All(ids, id => Assert.True(documented.ContainsKey(id), $"{id} has no section in docs/diagnostics.md"));
         var withoutExample = ids.Where(id => id.StartsWith("MDL01", StringComparison.Ordinal) && documented[id].Count == 0).ToList();
