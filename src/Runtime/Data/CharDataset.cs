@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using TorchSharp;
@@ -84,6 +85,26 @@ public sealed class CharDataset : IDisposable
             offsets[i] = random.NextInt64(data.shape[0] - BlockSize);
         using var starts = tensor(offsets);
         return Gather(data, starts, device);
+    }
+
+    /// <summary>
+    /// The split cut into consecutive, non-overlapping blocks (a tail shorter than a block is left out), served
+    /// <paramref name="batchSize"/> blocks at a time (the last batch may be smaller). A loss over all of them is the
+    /// split's exact loss, where <see cref="GetBatch(TextSplit, int, Generator, Device?)"/> samples it. The caller
+    /// disposes each pair.
+    /// </summary>
+    public IEnumerable<(Tensor X, Tensor Y)> Blocks(TextSplit split, int batchSize, Device? device = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var data = Data(split);
+        // Block j reads x at jT … jT + T − 1 and y one further on, so it needs jT + T < length.
+        var count = (data.shape[0] - 1) / BlockSize;
+        for (long first = 0; first < count; first += batchSize)
+        {
+            using var index = arange(first, Math.Min(first + batchSize, count), dtype: ScalarType.Int64);
+            using var starts = index * BlockSize;
+            yield return Gather(data, starts, device);
+        }
     }
 
     private Tensor Data(TextSplit split) => split == TextSplit.Train ? Train : Validation;

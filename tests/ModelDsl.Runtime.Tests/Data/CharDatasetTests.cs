@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using ModelDsl.Data;
@@ -67,6 +68,33 @@ public sealed class CharDatasetTests
             var validation = data.Tokenizer.Decode(data.Validation.data<long>().ToArray());
             Assert.Contains(data.Tokenizer.Decode(x1[0].data<long>().ToArray()), validation);
         }
+    }
+
+    [Fact]
+    public void BlocksTileTheSplitOnceInOrder()
+    {
+        using var data = CharDataset.FromText(Text, blockSize: 8);
+        var validation = data.Validation.data<long>().ToArray();
+        var blocks = (validation.Length - 1) / 8;
+
+        var xs = new List<long>();
+        var ys = new List<long>();
+        var rows = new List<long>();
+        foreach (var (x, y) in data.Blocks(TextSplit.Validation, batchSize: 5))
+        {
+            using (x) using (y)
+            {
+                Assert.Equal(8, x.shape[1]);
+                rows.Add(x.shape[0]);
+                xs.AddRange(x.data<long>().ToArray());
+                ys.AddRange(y.data<long>().ToArray());
+            }
+        }
+
+        Assert.Equal(blocks, rows.Sum());
+        Assert.All(rows.SkipLast(1), r => Assert.Equal(5, r));
+        Assert.Equal(validation.Take(blocks * 8), xs);
+        Assert.Equal(validation.Skip(1).Take(blocks * 8), ys);
     }
 
     [Fact]
