@@ -261,7 +261,7 @@ public sealed class TrainingSession
 
                     onProgress?.Invoke();
                     if (onProgress is null && (session.Step % logEvery == 0 || session.Step == _startStep + 1 || session.Step == session.TotalSteps))
-                        session.Log(StatusLine(title, withEta: true));
+                        session.Log(StatusLine(title));
                 }
             }
             finally
@@ -291,13 +291,12 @@ public sealed class TrainingSession
             return text.ToString();
         }
 
-        public string StatusLine(string name, bool withEta)
+        public string StatusLine(string name)
         {
             var s = session;
             var text = new System.Text.StringBuilder();
             text.Append(CultureInfo.InvariantCulture, $"{name} step {s.Step:N0}/{s.TotalSteps:N0}");
-            if (withEta)
-                text.Append(CultureInfo.InvariantCulture, $" ({100.0 * s.Step / Math.Max(1, s.TotalSteps):0}%)");
+            text.Append(CultureInfo.InvariantCulture, $" ({100.0 * s.Step / Math.Max(1, s.TotalSteps):0}%)");
             foreach (var (lossName, value) in _last)
                 text.Append(CultureInfo.InvariantCulture, $"  {lossName} {value:0.0000}");
             var rate = Rate();
@@ -306,7 +305,7 @@ public sealed class TrainingSession
                 text.Append(CultureInfo.InvariantCulture, $"  {rate:0.00} steps/s");
                 if (s.SamplesPerStep > 0)
                     text.Append(CultureInfo.InvariantCulture, $"  {rate * s.SamplesPerStep:N0} {s.SampleUnit}/s");
-                if (withEta && s.Step < s.TotalSteps)
+                if (s.Step < s.TotalSteps)
                     text.Append($"  eta {FormatDuration((s.TotalSteps - s.Step) / rate)}");
             }
             return text.ToString();

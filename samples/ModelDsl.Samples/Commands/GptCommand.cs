@@ -203,8 +203,8 @@ public static class GptCommand
         Seeding.Seed(run.Seed);
         using var model = new Gpt(vocab, options.Block, options.Layers, options.Heads, options.Embed, options.Dropout);
         model.InitializeLikeNanoGpt();
-        // The head shares the token embedding's tensor: give the optimizer each tensor once.
-        var parameters = model.parameters().DistinctBy(p => p.storage<float>().data_ptr()).ToList();
+        // The head shares the token embedding's Parameter, which parameters() lists once.
+        var parameters = model.parameters().ToList();
         var counted = parameters.Sum(p => p.numel());
         using var optimizer = optim.AdamW(
             [

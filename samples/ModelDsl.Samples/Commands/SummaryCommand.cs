@@ -80,8 +80,8 @@ public static class SummaryCommand
 
             using var instance = entry.Create();
             var declared = entry.Declared(instance);
-            // Tied weights (GPT's head and token embedding) are one tensor: count each once.
-            var counted = instance.parameters().DistinctBy(p => p.storage<float>().data_ptr()).Sum(p => p.numel());
+            // A tied weight (GPT's head and token embedding) is one Parameter, which parameters() lists once.
+            var counted = instance.parameters().Sum(p => p.numel());
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"With {entry.DefaultsText}: {counted:N0} parameters."));
             if (counted != declared)
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warning: the generated ParameterCount says {declared:N0}."));

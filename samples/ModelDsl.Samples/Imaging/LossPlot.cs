@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using ModelDsl.Samples.Cli;
-using ModelDsl.Training;
 using ScottPlot;
 
 namespace ModelDsl.Samples.Imaging;

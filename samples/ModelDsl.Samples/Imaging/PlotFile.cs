@@ -1,4 +1,3 @@
-using System.IO;
 using ModelDsl.Training;
 using ScottPlot;
 
@@ -17,7 +16,6 @@ public static class PlotFile
     public static void SavePng(Plot plot, string path, int width, int height)
     {
         var png = plot.GetImageBytes(width, height, ImageFormat.Png);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         AtomicFile.Write(path, stream => stream.Write(png));
     }
 }

@@ -10,7 +10,7 @@ namespace ModelDsl.Samples.Imaging;
 /// </summary>
 /// <remarks>
 /// libtorch 2.10's CPU <c>conv2d</c> backward reads a fresh, uninitialised buffer and turns a NaN bit pattern
-/// left there into NaN gradients (see <see cref="Cli.NativeMemory"/>, which is the fix). PNG encoding and plot
+/// left there into NaN gradients (see <see cref="ModelDsl.Platform.NativeMemory"/>, which is the fix). PNG encoding and plot
 /// rendering free lots of arbitrary bytes, and measured here, drawing a ScottPlot PNG on the training thread made
 /// a following DCGAN run's gradients NaN in 4 runs out of 80, drawing it on another thread in none: each thread
 /// allocates from its own malloc arena. So the drawing stays on a thread of its own as a second line of defence,

@@ -1,8 +1,6 @@
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using ModelDsl.Samples.Imaging;
-using ModelDsl.Training;
 using ScottPlot;
 
 namespace ModelDsl.Samples.Pnn;

@@ -25,11 +25,7 @@ public sealed class Attention : nn.Module<Tensor, Tensor, Tensor?, Tensor>
     public Attention(long embed, long heads, double dropout = 0.0, bool causal = false)
         : base(nameof(Attention))
     {
-        // Checked here: nn.Linear would reject a non-positive width only inside libtorch, without naming it.
-        if (embed <= 0)
-            throw new ShapeMismatchException(nameof(Attention), $"embed ({embed}) must be positive");
-        if (heads <= 0 || embed % heads != 0)
-            throw new ShapeMismatchException(nameof(Attention), $"embed ({embed}) must be a positive multiple of heads ({heads})");
+        HeadSplit.Check(nameof(Attention), embed, heads);
         (_embed, _heads, _dropout, _causal) = (embed, heads, dropout, causal);
         query = nn.Linear(embed, embed);
         key = nn.Linear(embed, embed);

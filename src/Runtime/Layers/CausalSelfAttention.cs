@@ -26,11 +26,7 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
     public CausalSelfAttention(long embed, long heads, double dropout = 0.0)
         : base(nameof(CausalSelfAttention))
     {
-        // Checked here: nn.Linear would reject a non-positive width only inside libtorch, without naming it.
-        if (embed <= 0)
-            throw new ShapeMismatchException(nameof(CausalSelfAttention), $"embed ({embed}) must be positive");
-        if (heads <= 0 || embed % heads != 0)
-            throw new ShapeMismatchException(nameof(CausalSelfAttention), $"embed ({embed}) must be a positive multiple of heads ({heads})");
+        HeadSplit.Check(nameof(CausalSelfAttention), embed, heads);
         (_embed, _heads, _dropout) = (embed, heads, dropout);
         c_attn = nn.Linear(embed, 3 * embed);
         c_proj = nn.Linear(embed, embed);

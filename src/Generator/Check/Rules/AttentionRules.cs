@@ -123,5 +123,4 @@ internal static class AttentionRules
 
     // Four E×E projections with biases: query, key, value (fused or not) and output.
     private static Dim Parameters(Dim embed) => embed * embed * Dim.Const(4) + embed * Dim.Const(4);
-
 }

@@ -88,5 +88,4 @@ internal static class WiringRules
         context.Report(DiagnosticDescriptors.MalformedArgument, input.Location, input.Step.Name, input.MemberName, $"{argument} must name a Forward argument or an earlier member");
         return null;
     }
-
 }
