@@ -19,7 +19,7 @@ public sealed class GanAttribute(Type generator, Type discriminator) : Attribute
 /// <summary>
 /// Makes a <c>[Model]</c> usable as a column of a progressive network (Rusu et al. 2016): the generator adds
 /// lateral inputs before each layer after the first and derives the lateral adapters' shapes from the
-/// declaration. Use it with <see cref="Progressive.ProgressiveNetwork{TColumn}"/>.
+/// declaration. Use it with <c>ModelDsl.Progressive.ProgressiveNetwork&lt;TColumn&gt;</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class ProgressiveColumnAttribute : Attribute

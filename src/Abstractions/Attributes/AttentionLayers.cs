@@ -1,7 +1,7 @@
 namespace ModelDsl;
 
 /// <summary>
-/// GPT-style causal self-attention (<see cref="Layers.CausalSelfAttention"/>): <c>[B, T, E] → [B, T, E]</c>,
+/// GPT-style causal self-attention (<c>ModelDsl.Layers.CausalSelfAttention</c>): <c>[B, T, E] → [B, T, E]</c>,
 /// with <c>E</c> inferred and required to be a multiple of <see cref="Heads"/>.
 /// </summary>
 public sealed class CausalSelfAttentionAttribute : LayerAttribute
@@ -14,7 +14,7 @@ public sealed class CausalSelfAttentionAttribute : LayerAttribute
 }
 
 /// <summary>
-/// Multi-head attention of the original Transformer (<see cref="Layers.Attention"/>): queries from the
+/// Multi-head attention of the original Transformer (<c>ModelDsl.Layers.Attention</c>): queries from the
 /// flowing value <c>[B, T, E]</c>, keys and values from the tap <see cref="Memory"/> <c>[B, S, E]</c> (the
 /// flowing value itself when unset), optionally ignoring the keys that the tap <see cref="KeyPadding"/>
 /// <c>[B, S]</c> marks true, and optionally causal.
