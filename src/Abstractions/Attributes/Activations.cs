@@ -27,6 +27,16 @@ public sealed class SigmoidAttribute : StepAttribute
 {
 }
 
+/// <summary>Sigmoid-weighted linear unit, <c>x · σ(x)</c> (also called swish), as in SwiGLU.</summary>
+public sealed class SiLUAttribute : StepAttribute
+{
+}
+
+/// <summary>Element-wise exponential, e.g. a standard deviation <c>exp(logVar / 2)</c> after <see cref="ScaleAttribute"/>.</summary>
+public sealed class ExpAttribute : StepAttribute
+{
+}
+
 /// <summary>Softmax along <see cref="Dim"/> (default the last).</summary>
 public sealed class SoftmaxAttribute : StepAttribute
 {

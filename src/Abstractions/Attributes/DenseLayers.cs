@@ -40,3 +40,12 @@ public sealed class EmbeddingAttribute(object count, object dim) : LayerAttribut
     /// <summary>Multiplies the embeddings by √dim, as the original Transformer does.</summary>
     public bool Scaled { get; set; }
 }
+
+/// <summary>
+/// <c>nn.Identity</c>: a member that holds no weights and names a chain of steps, such as
+/// <c>[Identity, Scale(0.5), Exp] partial Identity Sigma { get; }</c>. A member of type <c>Identity</c> needs no
+/// layer attribute: this one is implied.
+/// </summary>
+public sealed class IdentityAttribute : LayerAttribute
+{
+}
