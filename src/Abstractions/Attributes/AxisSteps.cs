@@ -36,3 +36,16 @@ public sealed class SqueezeAttribute(int dim) : StepAttribute
     /// <summary>The dimension removed.</summary>
     public int Dim { get; } = dim;
 }
+
+/// <summary>
+/// The mean over the dimension <c>dim</c>, which disappears (or stays as 1 with <see cref="KeepDim"/>): global average
+/// pooling of a token sequence <c>[B, T, C]</c> is <c>Mean(1)</c>.
+/// </summary>
+public sealed class MeanAttribute(int dim) : StepAttribute
+{
+    /// <summary>The dimension averaged.</summary>
+    public int Dim { get; } = dim;
+
+    /// <summary>Whether the averaged dimension stays, with size 1.</summary>
+    public bool KeepDim { get; set; }
+}

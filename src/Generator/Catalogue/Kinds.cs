@@ -54,6 +54,7 @@ internal static class Kinds
         [nameof(PermuteAttribute)] = PermuteOp.Check,
         [nameof(UnsqueezeAttribute)] = SqueezeOp.CheckUnsqueeze,
         [nameof(SqueezeAttribute)] = SqueezeOp.CheckSqueeze,
+        [nameof(MeanAttribute)] = MeanOp.Check,
         [nameof(ChunkAttribute)] = SplitOp.CheckChunk,
         [nameof(SplitAttribute)] = SplitOp.CheckSplit,
         [nameof(MaxPool2dAttribute)] = s => PoolOp.Check(s, max: true),

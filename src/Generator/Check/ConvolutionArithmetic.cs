@@ -25,8 +25,11 @@ internal static class ConvolutionArithmetic
             return null;
         }
 
-        if (!span.IsConstant)
-            s.Model.CheckPositive(result, $"{s.Kind} '{s.MemberName}': output {axis} {result} must be positive");
+        // Any size of at least kernel − 2·padding works. A symbolic size is a tensor's, at least 1 in practice (libtorch
+        // reports an empty one), so only a window wider than one padded row needs a guard.
+        var minimum = kernel - padding * Dim.Const(2);
+        if (!span.IsConstant && !(minimum.IsConstant && minimum.Value <= 1))
+            s.Model.CheckPositive(span + Dim.Const(1), $"{s.Kind} '{s.MemberName}': the input {axis} {size} must be at least {minimum}");
         return result;
     }
 

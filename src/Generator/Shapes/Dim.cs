@@ -142,8 +142,8 @@ internal sealed class Dim : IEquatable<Dim>
             if (coefficient != 1 || term.Factors.Length == 0)
                 parts.Add(coefficient.ToString(CultureInfo.InvariantCulture) + (forCode && Math.Abs(coefficient) > int.MaxValue ? "L" : ""));
             parts.AddRange(term.Factors.Select(atom));
-            // A division stands alone only when it is the whole dim: "size / 4", but "2 * (size / 4)".
-            var alone = _terms.Count == 1 && parts.Count == 1;
+            // A division needs parentheses only inside a product: "(size - 1) / 2 + 1", but "2 * (size / 4)".
+            var alone = parts.Count == 1;
             text.Append(string.Join(" * ", parts.Select(p => p.Contains(" / ") && !alone ? "(" + p + ")" : p)));
         }
 
