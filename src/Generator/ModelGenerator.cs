@@ -118,7 +118,8 @@ public sealed class ModelGenerator : IIncrementalGenerator
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new ModelOutput(null, parsed.Diagnostics.Append(InternalError(parsed.Model.Name, e, parsed.Model.Location)).ToEquatableArray());
+            var placeholder = PlaceholderEmitter.Emit(parsed.Model) is { } text ? new GeneratedSource(parsed.Model.HintName, text) : null;
+            return new ModelOutput(placeholder, parsed.Diagnostics.Append(InternalError(parsed.Model.Name, e, parsed.Model.Location)).ToEquatableArray());
         }
     }
 

@@ -21,18 +21,21 @@ internal static class MemberChecker
 {
     private const string IdentityModule = "TorchSharp.Modules.Identity";
 
-    public static CheckedMember? Check(CheckContext context, MemberSpec member, Tap input, TapTable taps)
+    /// <summary>Checks a member that reads <paramref name="previous"/>, or (null after a split) starts with [Input].</summary>
+    public static CheckedMember? Check(CheckContext context, MemberSpec member, Tap? previous, TapTable taps)
     {
         var steps = member.Steps.ToList();
         // A member that starts with [Input] reads that tap: it is also the value its residual defaults to.
         if (steps.Count > 0 && steps[0].AttributeName == nameof(InputAttribute))
         {
-            var redirected = RunRule(context, member, steps[0], input.Shape, input, taps);
+            var redirected = RunRule(context, member, steps[0], previous?.Shape ?? EquatableArray<Dim>.Empty, previous, taps);
             if (redirected is null)
                 return null;
-            input = taps.Find(((Catalogue.Steps.InputOp)redirected.Op).From.Name)!;
+            previous = taps.Find(((Catalogue.Steps.InputOp)redirected.Op).From.Name)!;
             steps.RemoveAt(0);
         }
+
+        var input = previous!;
 
         var shape = input.Shape;
         var ops = new List<OpPlan>();
@@ -88,7 +91,7 @@ internal static class MemberChecker
         return new CheckedMember(plan, layerKind!, parts);
     }
 
-    private static Checked? RunRule(CheckContext context, MemberSpec member, StepSpec step, EquatableArray<Dim> shape, Tap memberInput, TapTable taps)
+    private static Checked? RunRule(CheckContext context, MemberSpec member, StepSpec step, EquatableArray<Dim> shape, Tap? memberInput, TapTable taps)
     {
         if (!Kinds.Rules.TryGetValue(step.AttributeName, out var rule))
         {
@@ -104,7 +107,7 @@ internal static class MemberChecker
 
         try
         {
-            return rule(new StepContext(context, member, step, shape, taps, memberInput));
+            return rule(new StepContext(context, member, step, shape, taps, memberInput!));
         }
         catch (OverflowException)
         {

@@ -86,7 +86,7 @@ internal static class ModelChecker
                 return null;
             }
 
-            var checkedMember = MemberChecker.Check(context, member, current!, taps);
+            var checkedMember = MemberChecker.Check(context, member, current, taps);
             if (checkedMember is null)
                 return null;
             var plan = checkedMember.Plan;

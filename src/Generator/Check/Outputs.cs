@@ -51,9 +51,11 @@ internal static class Outputs
         return outputs.ToEquatableArray();
     }
 
+    // A tuple element is named in C# style (Mu), a split part often not (mu): the name, else the one tap that differs
+    // from it only in case.
     private static Tap? Find(CheckContext context, OutputSpec output, TapTable taps)
     {
-        var tap = taps.Find(output.Name!);
+        var tap = taps.Find(output.Name!) ?? taps.FindIgnoringCase(output.Name!);
         if (tap is null)
             context.Report(DiagnosticDescriptors.UnknownOutput, output.Location, context.Spec.Name, output.Name!, taps.Known);
         else if (tap.Parts is { } parts)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using ModelDsl.Generator.Diagnostics;
 using ModelDsl.Generator.Model;
 using ModelDsl.Generator.Plan;
@@ -27,6 +28,13 @@ internal sealed class TapTable
     }
 
     public Tap? Find(string name) => _taps.TryGetValue(name, out var tap) ? tap : null;
+
+    /// <summary>The one tap whose name equals <paramref name="name"/> ignoring case; null when none or several do.</summary>
+    public Tap? FindIgnoringCase(string name)
+    {
+        var matches = _order.Where(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)).ToList();
+        return matches.Count == 1 ? _taps[matches[0]] : null;
+    }
 
     /// <summary>Finds a tap that holds one value, or reports MDL0107 (unknown) or MDL0125 (a split member) and returns null.</summary>
     public Tap? Require(StepContext step, string name)

@@ -21,7 +21,7 @@ internal sealed record AdaptiveAvgPool2dOp(Dim Height, Dim Width) : Op
         if (!s.RequireRank(4, "[B, C, H, W] (rank 4)"))
             return null;
         var height = s.Dim(nameof(AdaptiveAvgPool2dAttribute.Height));
-        var width = s.Dim(nameof(AdaptiveAvgPool2dAttribute.Width));
+        var width = s.Has(nameof(AdaptiveAvgPool2dAttribute.Width)) ? s.Dim(nameof(AdaptiveAvgPool2dAttribute.Width)) : height;
         if (height is null || width is null)
             return null;
         return new Checked(new AdaptiveAvgPool2dOp(height, width), ShapeText.Shape(s.Shape[0], s.Shape[1], height, width));

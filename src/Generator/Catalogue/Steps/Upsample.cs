@@ -16,7 +16,7 @@ internal sealed record UpsampleOp(long Scale, bool Bilinear) : Op
     protected override string Apply(ForwardLowering f)
     {
         var scale = CodeText.Real(Scale);
-        var mode = Bilinear ? ", mode: global::TorchSharp.InterpolationMode.Bilinear, align_corners: false" : "";
+        var mode = Bilinear ? ", mode: global::TorchSharp.torch.InterpolationMode.Bilinear, align_corners: false" : "";
         return $"{CodeNames.Functional}.interpolate({f.Value}, scale_factor: new double[] {{ {scale}, {scale} }}{mode})";
     }
 
@@ -25,15 +25,13 @@ internal sealed record UpsampleOp(long Scale, bool Bilinear) : Op
         if (!s.RequireRank(4, "[B, C, H, W] (rank 4)"))
             return null;
         var scale = s.Int(nameof(UpsampleAttribute.Scale), 2);
-        var mode = s.Int(nameof(UpsampleAttribute.Mode), (long)UpsampleMode.Nearest);
-        if (scale is null || mode is null)
+        var bilinear = s.Bool(nameof(UpsampleAttribute.Bilinear), false);
+        if (scale is null || bilinear is null)
             return null;
         if (scale < 1)
             return s.Malformed($"Scale must be positive, not {scale}");
-        if (mode is not ((long)UpsampleMode.Nearest or (long)UpsampleMode.Bilinear))
-            return s.Malformed($"Mode {mode} is not an UpsampleMode");
         var factor = Dim.Const(scale.Value);
         var output = ShapeText.Shape(s.Shape[0], s.Shape[1], s.Shape[2] * factor, s.Shape[3] * factor);
-        return new Checked(new UpsampleOp(scale.Value, mode == (long)UpsampleMode.Bilinear), output);
+        return new Checked(new UpsampleOp(scale.Value, bilinear.Value), output);
     }
 }
