@@ -18,6 +18,9 @@ internal static class Outputs
         var outputs = new List<OutputPlan>();
         foreach (var output in forward.Outputs)
         {
+            // An unnamed element is the parser's error (MDL0010); a [Gan] checks its models whatever their declarations.
+            if (forward.ReturnsTuple && output.Name is null)
+                return null;
             var tap = forward.ReturnsTuple ? Find(context, output, taps) : last;
             if (tap is null)
             {
