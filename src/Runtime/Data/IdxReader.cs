@@ -24,8 +24,6 @@ public static class IdxReader
 {
     private const byte UnsignedByteType = 0x08;
     private const int MaxRank = 8;
-    private const int GzipTrailerLength = 8;
-    private const int MinGzipLength = 10 + 2 + GzipTrailerLength;
 
     /// <summary>Reads an IDX file of unsigned bytes.</summary>
     /// <param name="path">The file, raw or gzip-compressed.</param>
@@ -49,29 +47,18 @@ public static class IdxReader
 
     private static IdxData ReadGzip(FileStream file, string name, int? expectedRank)
     {
-        if (file.Length < MinGzipLength)
-            throw Invalid(name, $"the gzip file is truncated: it has {file.Length:N0} bytes, fewer than the {MinGzipLength} of an empty one");
-        Span<byte> trailer = stackalloc byte[GzipTrailerLength];
-        file.Position = file.Length - GzipTrailerLength;
-        file.ReadExactly(trailer);
-        file.Position = 0;
-        var storedCrc = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
-        var storedLength = BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
-
-        IdxData data;
-        using var checking = new ChecksummingStream(new GZipStream(file, CompressionMode.Decompress, leaveOpen: true));
+        using var member = GzipMember.Open(file, name);
         try
         {
-            data = Read(checking, name, expectedRank, available: null);
+            var data = Read(member, name, expectedRank, available: null);
+            member.VerifyEnd();
+            return data;
         }
         catch (InvalidDataException e) when (!e.Message.StartsWith(name + ":", StringComparison.Ordinal))
         {
-            // GZipStream's own errors do not say which file was being read.
+            // DeflateStream's own errors do not say which file was being read.
             throw Invalid(name, $"the gzip data is truncated or corrupt ({e.Message})", e);
         }
-        if (checking.Crc != storedCrc || unchecked((uint)checking.Count) != storedLength)
-            throw Invalid(name, $"the gzip trailer does not match the data: {checking.Count:N0} bytes with CRC-32 {checking.Crc:X8} were decompressed, but the file's last 8 bytes say {storedLength:N0} bytes with CRC-32 {storedCrc:X8}; it is cut short, has bytes after its end, or is corrupt");
-        return data;
     }
 
     // available: the bytes left in a raw file, to check the header against before allocating; null for a gzip stream.
