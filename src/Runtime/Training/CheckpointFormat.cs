@@ -4,9 +4,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Security.Cryptography;
 using System.Text.Json.Serialization;
 using static TorchSharp.torch;
 
@@ -80,8 +80,8 @@ internal static class CheckpointFormat
     /// <exception cref="InvalidDataException">The file is truncated, corrupt, forged or not a checkpoint.</exception>
     public static CheckpointContents Read(Stream stream, string name)
     {
-        // The checksum comes last and must be checked before any field is trusted: a stream that cannot seek is
-        // buffered (it holds no more than it holds), a file is read twice.
+        // The checksum comes last and is checked before any field is trusted: a file is read twice, a stream that
+        // cannot seek is first copied into memory.
         var file = stream.CanSeek ? stream : Buffer(stream);
         var start = file.Position;
         var end = file.Length;
@@ -120,8 +120,11 @@ internal static class CheckpointFormat
         var length = (int)Math.Min(end - file.Position, PreambleLength);
         var preamble = new byte[length];
         file.ReadExactly(preamble);
-        if (!preamble.AsSpan(0, Math.Min(length, Magic.Length)).SequenceEqual(Magic))
-            throw Invalid(name, $"not a ModelDsl checkpoint: expected it to start with \"MDSLCKPT\" but found {Printable(preamble.AsSpan(0, Math.Min(length, Magic.Length)))}");
+        var magic = preamble.AsSpan(0, Math.Min(length, Magic.Length));
+        if (length > 0 && length < Magic.Length && Magic.AsSpan().StartsWith(magic))
+            throw Invalid(name, $"the file is truncated: it ends inside the magic number");
+        if (!magic.SequenceEqual(Magic))
+            throw Invalid(name, $"not a ModelDsl checkpoint: expected it to start with \"MDSLCKPT\" but found {Printable(magic)}");
         if (length < PreambleLength)
             throw Invalid(name, $"the file is truncated: it ends inside the version");
         var version = BinaryPrimitives.ReadInt32LittleEndian(preamble.AsSpan(Magic.Length));

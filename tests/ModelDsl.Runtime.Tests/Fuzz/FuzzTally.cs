@@ -89,7 +89,7 @@ internal sealed partial class FuzzTally(string loader, string fileName, IReadOnl
     [GeneratedRegex(@"'[^']*'")]
     private static partial Regex Quoted();
 
-    [GeneratedRegex(@"\b[0-9A-F]{2,8}\b")]
+    [GeneratedRegex(@"\b(?=[0-9A-F]*[A-F])[0-9A-F]{2,8}\b")]
     private static partial Regex HexNumbers();
 
     [GeneratedRegex(@"-?[0-9][0-9,.]*")]

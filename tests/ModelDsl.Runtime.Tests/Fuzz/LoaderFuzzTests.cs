@@ -63,6 +63,7 @@ public sealed partial class LoaderFuzzTests(ITestOutputHelper output) : OneThrea
         var mutator = new Mutator(random, targets);
         var tally = new FuzzTally("Checkpoint", CheckpointName, [typeof(InvalidDataException), typeof(CheckpointMismatchException), typeof(NotSupportedException)]);
         using var target = new LoadTarget(seed: 2);
+        Checkpoint.Read(new MemoryStream(original), CheckpointName, target.Model, target.Optimizer); // JIT warm-up, not timed
         for (var i = 0; i < FuzzSettings.Cases; i++)
         {
             var (bytes, description) = mutator.Mutate(original);
@@ -110,6 +111,8 @@ public sealed partial class LoaderFuzzTests(ITestOutputHelper output) : OneThrea
         var tally = new FuzzTally(gzip ? "IDX (gzip)" : "IDX (raw)", name, [typeof(InvalidDataException)]);
         using var dir = new TempDirectory();
         var path = dir.File(name);
+        File.WriteAllBytes(path, gzip ? compressedOriginal : original);
+        IdxReader.Read(path); // JIT warm-up, not timed
         for (var i = 0; i < FuzzSettings.Cases; i++)
         {
             // Half the gzip files are valid gzip around damaged IDX, half are damaged gzip around the valid file.
@@ -172,6 +175,7 @@ public sealed partial class LoaderFuzzTests(ITestOutputHelper output) : OneThrea
         var mutator = new Mutator(random, targets);
         var tally = new FuzzTally("Safetensors", SafetensorsName, [typeof(InvalidDataException), typeof(NotSupportedException), typeof(StateDictMismatchException)]);
         using var model = TestModels.Mlp(seed: 2);
+        SafetensorsFile.Read(new MemoryStream(original), SafetensorsName, model); // JIT warm-up, not timed
         for (var i = 0; i < FuzzSettings.Cases; i++)
         {
             byte[] bytes;

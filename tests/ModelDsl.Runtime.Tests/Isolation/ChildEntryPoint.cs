@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using ModelDsl.Runtime.Tests.Training;
 using ModelDsl.Training;
 using static TorchSharp.torch;
@@ -12,8 +13,9 @@ namespace ModelDsl.Runtime.Tests.Isolation;
 /// <list type="bullet">
 /// <item><c>set-rng-state FILE…</c> hands each file's bytes to libtorch's <c>set_rng_state</c> unchecked, as a
 /// loader without a check would, and prints a line after each one survives;</item>
-/// <item><c>load-checkpoints FILE…</c> loads each checkpoint, RNG state included, into the test MLP and prints
-/// <c>restored</c> or the exception's type, so that a check with a hole kills this process, not the test run.</item>
+/// <item><c>load-checkpoints FOLDER</c> loads each checkpoint in the folder, RNG state included, into the test MLP
+/// and prints its name and <c>restored</c> or the exception's type, so that a check with a hole kills this
+/// process, not the test run.</item>
 /// </list>
 /// </summary>
 public static class ChildEntryPoint
@@ -38,7 +40,7 @@ public static class ChildEntryPoint
             case "load-checkpoints":
                 using (var model = TestModels.Mlp(seed: 1))
                 {
-                    foreach (var path in args[1..])
+                    foreach (var path in Directory.GetFiles(args[1], "*.ckpt").Order(StringComparer.Ordinal))
                         Console.WriteLine($"{Path.GetFileName(path)} {Load(path, model)}");
                 }
                 return 0;

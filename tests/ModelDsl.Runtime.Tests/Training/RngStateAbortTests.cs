@@ -107,7 +107,7 @@ public sealed class RngStateAbortTests(ITestOutputHelper log)
             paths.Add(path);
         }
 
-        var (code, output) = ChildProcess.Run(["load-checkpoints", .. paths]);
+        var (code, output) = ChildProcess.Run("load-checkpoints", dir.Path);
         Assert.True(code == 0, $"the child process died (exit code {code}):\n{output}");
         var outcomes = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(' ')).ToDictionary(p => p[0], p => p[1]);
         Assert.Equal(paths.Count, outcomes.Count);
