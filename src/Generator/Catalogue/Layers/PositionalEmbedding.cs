@@ -37,7 +37,7 @@ internal sealed record PositionalEmbeddingLayer(Dim MaxLength, Dim Width) : Laye
         if (maxLength is null || !s.KnownAtConstruction(width, "embedding width"))
             return null;
         if (!s.Model.CheckAtMost(s.Shape[1], maxLength, $"PositionalEmbedding '{s.MemberName}': sequence length {s.Shape[1]} exceeds {maxLength}"))
-            return s.Fail(DiagnosticDescriptors.FeatureMismatch, s.Kind, s.MemberName, $"at most {maxLength} positions", ShapeText.Format(s.Shape));
+            return s.Fail(DiagnosticDescriptors.SequenceTooLong, s.MemberName, maxLength, ShapeText.Format(s.Shape));
         return new Checked(new PositionalEmbeddingLayer(maxLength, width), s.Shape);
     }
 }
