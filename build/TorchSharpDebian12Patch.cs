@@ -55,7 +55,15 @@ public sealed class TorchSharpDebian12Patch : Task
                     Log.LogError("TorchSharpDebian12: the libstdc++ '{0}' does not exist; set TorchSharpDebian12LibStdCxx to the system's libstdc++.so.6.", libstdcxx);
                     return false;
                 }
-                libstdcxxImage = File.ReadAllBytes(libstdcxx);
+                try
+                {
+                    libstdcxxImage = File.ReadAllBytes(libstdcxx);
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    Log.LogError("TorchSharpDebian12: could not read the libstdc++ '{0}': {1}", libstdcxx, e.Message);
+                    return false;
+                }
                 if (GlibcxxCompatElf.DefinesVersion(libstdcxxImage, GlibcxxCompatElf.Version))
                 {
                     Log.LogMessage(MessageImportance.Low, "TorchSharpDebian12: '{0}' provides {1}; nothing to patch.", libstdcxx, GlibcxxCompatElf.Version);
@@ -80,6 +88,11 @@ public sealed class TorchSharpDebian12Patch : Task
             Log.LogError("TorchSharpDebian12: '{0}' {1}; it is left unchanged. Set TorchSharpDebian12Compat=false to skip this step.", library, e.Message);
             return false;
         }
+        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+        {
+            Log.LogError("TorchSharpDebian12: could not read '{0}': {1}", library, e.Message);
+            return false;
+        }
 
         switch (inspection.State)
         {
@@ -100,7 +113,15 @@ public sealed class TorchSharpDebian12Patch : Task
                 Log.LogWarning("TorchSharpDebian12: '{0}' also requires {1}, which '{2}' lacks; it will still fail to load.", library, version, libstdcxx);
         }
 
-        ReplaceWithPatchedCopy(library);
+        try
+        {
+            ReplaceWithPatchedCopy(library);
+        }
+        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is InvalidDataException)
+        {
+            Log.LogError("TorchSharpDebian12: could not patch '{0}': {1}", library, e.Message);
+            return false;
+        }
         Log.LogMessage(MessageImportance.Normal, "TorchSharpDebian12: patched '{0}' so that it loads without {1}, which '{2}' lacks.", library, GlibcxxCompatElf.Version, libstdcxx);
         return true;
     }
@@ -122,7 +143,7 @@ public sealed class TorchSharpDebian12Patch : Task
             using (var stream = new FileStream(temporary, FileMode.Open, FileAccess.Write))
                 stream.Write(image, 0, image.Length);
             if (GlibcxxCompatElf.Inspect(File.ReadAllBytes(temporary)).State != GlibcxxCompatElf.State.Patched)
-                throw new InvalidOperationException("the patched copy '" + temporary + "' does not verify");
+                throw new InvalidDataException("the edited copy '" + temporary + "' does not read back as edited");
             File.SetLastWriteTimeUtc(temporary, written);
             File.Replace(temporary, library, null); // rename(2)
         }
