@@ -74,7 +74,7 @@ public sealed class ModelGenerator : IIncrementalGenerator
     {
         try
         {
-            return ModelParser.Parse((INamedTypeSymbol)syntax.TargetSymbol, syntax.TargetNode, cancellationToken);
+            return ModelParser.Parse((INamedTypeSymbol)syntax.TargetSymbol, syntax.TargetNode, syntax.SemanticModel.Compilation, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -227,7 +227,23 @@ internal sealed class CheckContext
         if (difference.IsConstant)
             return false;
         AddGuard(GuardKind.Equal, actual, expected, guardMessage);
+        WarnIfDifferentSymbols(actual, expected);
         return true;
+    }
+
+    /// <summary>The step being checked, for warnings raised by the comparisons it asks for; null between steps.</summary>
+    public StepContext? CurrentStep { get; set; }
+
+    // Two input dims of different symbols (T and S) that must be equal are checked in Forward, but the declaration is
+    // usually wrong: say so once per step.
+    private void WarnIfDifferentSymbols(Dim actual, Dim expected)
+    {
+        if (CurrentStep is not { } step || IsKnownAtConstruction(actual) || IsKnownAtConstruction(expected))
+            return;
+        var symbols = new HashSet<string>(actual.Symbols, StringComparer.Ordinal);
+        if (symbols.SetEquals(expected.Symbols) || Diagnostics.Any(d => d.Descriptor == DiagnosticDescriptors.SymbolicDimsMeet && d.Location == step.Location))
+            return;
+        Report(DiagnosticDescriptors.SymbolicDimsMeet, step.Location, step.Kind, step.MemberName, actual, expected);
     }
 
     /// <summary>Whether two shapes agree: rank and every dim (undecidable dims become guards).</summary>

@@ -107,12 +107,17 @@ internal static class MemberChecker
 
         try
         {
-            return rule(new StepContext(context, member, step, shape, taps, memberInput!));
+            context.CurrentStep = new StepContext(context, member, step, shape, taps, memberInput!);
+            return rule(context.CurrentStep);
         }
         catch (OverflowException)
         {
             context.Report(DiagnosticDescriptors.SizeOverflow, step.Location ?? member.Location, step.Name, member.Name);
             return null;
+        }
+        finally
+        {
+            context.CurrentStep = null;
         }
     }
 

@@ -279,7 +279,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor SqueezeNonUnit = Error(
         "MDL0120", Shapes, "Squeezed dimension is not 1",
         "Squeeze on '{0}': dim {1} of {2} is {3}, not 1",
-        "Squeeze(d) removes a dim of size 1.");
+        "Squeeze(d) removes a dim whose size is 1; an input dim the generator cannot compare is checked when Forward runs.");
 
     public static readonly DiagnosticDescriptor ReshapeReordersAxes = Warning(
         "MDL0121", Shapes, "Reshape only reorders the dimensions",

@@ -19,7 +19,7 @@ internal static class ModelParser
 {
     private const int MaxNestingDepth = 8;
 
-    public static ParseResult Parse(INamedTypeSymbol type, SyntaxNode node, CancellationToken cancellationToken)
+    public static ParseResult Parse(INamedTypeSymbol type, SyntaxNode node, Compilation compilation, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
         var declaration = node as TypeDeclarationSyntax;
@@ -57,11 +57,31 @@ internal static class ModelParser
             return new ParseResult(null, diagnostics.ToEquatableArray());
 
         var model = ReadModel(type, diagnostics, depth: 0, cancellationToken);
+        MissingTypes(type, model, compilation, diagnostics);
         DeclarationRules.Check(type, model, diagnostics);
         ConstructorRules.Check(type, model, diagnostics);
         // A model with declaration errors is still returned: the emitter writes placeholder members for it so the
         // build reports only ModelDsl's diagnostics, not a cascade of missing partial implementations.
         return new ParseResult(model, diagnostics.ToEquatableArray());
+    }
+
+    // A layer's or Forward's type that did not resolve for want of a using: MDL0039 with the using to add, instead of a
+    // type mismatch between two types of the same name.
+    private static void MissingTypes(INamedTypeSymbol type, ModelSpec model, Compilation compilation, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (var property in type.GetMembers().OfType<IPropertySymbol>().Where(p => model.Members.Any(m => m.Name == p.Name)))
+        {
+            var missing = property.Type is INamedTypeSymbol { IsGenericType: true } generic && generic.TypeKind != TypeKind.Error ? generic.TypeArguments.FirstOrDefault() : property.Type;
+            if (missing is not null && MissingUsings.For(missing, compilation) is { } ns)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModuleTypeNotFound, model.Members.First(m => m.Name == property.Name).Location, property.Name, missing.Name, ns).WithFix(Fix.AddUsing(ns)));
+        }
+
+        foreach (var method in type.GetMembers("Forward").OfType<IMethodSymbol>())
+        {
+            var types = method.Parameters.Select(p => p.Type).Prepend(method.ReturnType);
+            if (types.Select(t => MissingUsings.For(t, compilation)).FirstOrDefault(ns => ns is not null) is { } ns)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModuleTypeNotFound, model.Forward?.Location ?? model.Location, "Forward", "Tensor", ns).WithFix(Fix.AddUsing(ns)));
+        }
     }
 
     internal static ModelSpec ReadModel(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics, int depth, CancellationToken cancellationToken)
@@ -250,7 +270,8 @@ internal static class ModelParser
         }
 
         var outputElements = OutputElements(method.ReturnType);
-        if (outputElements is null || method.RefKind != RefKind.None)
+        // A 'Tensor' that did not resolve is MDL0039's (a missing using), not a wrong return type.
+        if ((outputElements is null && !IsUnresolvedTensor(method.ReturnType)) || method.RefKind != RefKind.None)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ForwardReturnType, location, type.Name, $"{(method.RefKind == RefKind.None ? "" : "ref ")}{method.ReturnType.ToDisplayString()}"));
         if (method.Parameters.Length is 0 or > 6)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ForwardArgument, location, type.Name, $"it takes {method.Parameters.Length} arguments; 1 to 6 tensors are supported"));
@@ -263,7 +284,7 @@ internal static class ModelParser
             var parameterLocation = LocationInfo.From(parameter.Locations.FirstOrDefault() ?? Location.None);
             if (!SyntaxFacts.IsValidIdentifier(parameter.Name))
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ForwardArgument, parameterLocation, type.Name, $"argument {parameter.Ordinal + 1} has no valid name"));
-            if (!IsTensor(parameter.Type) || HasModifiers(parameter))
+            if ((!IsTensor(parameter.Type) && !IsUnresolvedTensor(parameter.Type)) || HasModifiers(parameter))
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ForwardArgument, parameterLocation, type.Name, $"argument '{parameter.Name}' must be a Tensor passed by value, without modifiers such as 'ref', 'this' or 'params'"));
             var shapes = ReadShapes(parameter.GetAttributes());
             if (shapes.Count != 1)
@@ -362,6 +383,8 @@ internal static class ModelParser
 
     internal static bool IsModel(INamedTypeSymbol type)
         => type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.ModelAttribute);
+
+    private static bool IsUnresolvedTensor(ITypeSymbol type) => type.TypeKind == TypeKind.Error && type.Name == "Tensor";
 
     private static bool IsTensor(ITypeSymbol type)
         => type is INamedTypeSymbol named && MetadataName(named) == KnownNames.Tensor;

@@ -50,23 +50,26 @@ internal sealed record ReshapeOp(EquatableArray<Dim> Dims) : Op
         return new Checked(new ReshapeOp(dims.ToEquatableArray()), output);
     }
 
-    // The one dim whose change keeps the element count, changed least: Reshape(256, 7, 8) of 12544 becomes (256, 7, 7).
+    // The one dim whose change keeps the element count: a result with equal last two dims (a square map) first, then
+    // the smallest relative change, then the earliest dim. Reshape(256, 7, 8) of 12544 becomes (256, 7, 7).
     private static (int Index, long Value)? Repair(Shapes.Dim have, List<Shapes.Dim> dims)
     {
         if (!have.IsConstant || dims.Any(d => !d.IsConstant))
             return null;
-        (int Index, long Value)? best = null;
+        var candidates = new List<(int Index, long Value, bool Square, double Change)>();
         for (var i = 0; i < dims.Count; i++)
         {
             var others = dims.Where((_, j) => j != i).Aggregate(1L, (product, d) => product * d.Value);
             if (others <= 0 || have.Value % others != 0 || have.Value / others <= 0)
                 continue;
             var value = have.Value / others;
-            if (best is null || System.Math.Abs(value - dims[i].Value) < System.Math.Abs(best.Value.Value - dims[best.Value.Index].Value))
-                best = (i, value);
+            var result = dims.Select((d, j) => j == i ? value : d.Value).ToList();
+            var square = result.Count >= 2 && result[result.Count - 1] == result[result.Count - 2];
+            candidates.Add((i, value, square, System.Math.Abs(System.Math.Log((double)value / dims[i].Value))));
         }
 
-        return best;
+        return candidates.OrderByDescending(c => c.Square).ThenBy(c => c.Change).ThenBy(c => c.Index)
+            .Select(c => ((int Index, long Value)?)(c.Index, c.Value)).FirstOrDefault();
     }
 
     // The same dims in another order, at least two of them distinct and not 1: almost surely meant as a transpose.

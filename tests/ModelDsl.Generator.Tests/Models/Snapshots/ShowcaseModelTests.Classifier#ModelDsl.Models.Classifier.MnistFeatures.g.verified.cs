@@ -6,6 +6,7 @@ namespace ModelDsl.Models.Classifier;
 /// <summary>
 /// MnistFeatures: [B, 1, 28, 28] → [B, 128]; 420,352 parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class MnistFeatures : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Conv2d _conv1;

@@ -6,6 +6,7 @@ namespace ModelDsl.Models.Dcgan;
 /// <summary>
 /// DcganDiscriminator: [B, channels, size, size] → [B, 1]; 2 * (((size - 1) / 2) / 2) * (((size - 1) / 2) / 2) * width + 4 * (((size - 1) / 2) / 2) * width + 25 * channels * width + 50 * width * width + 5 * width + 1 parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class DcganDiscriminator : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Conv2d _conv1;

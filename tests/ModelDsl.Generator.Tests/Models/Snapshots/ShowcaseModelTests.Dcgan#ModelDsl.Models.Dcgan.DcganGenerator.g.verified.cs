@@ -6,6 +6,7 @@ namespace ModelDsl.Models.Dcgan;
 /// <summary>
 /// DcganGenerator: [B, noise] → [B, channels, size, size]; 4 * noise * (size / 4) * (size / 4) * width + 8 * (size / 4) * (size / 4) * width + 25 * channels * width + 250 * width * width + channels + 6 * width parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class DcganGenerator : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Linear _project;

@@ -6,6 +6,7 @@ namespace ModelDsl.Models.Transformers;
 /// <summary>
 /// Gpt: [B, T] → [B, T, vocab]; 12 * embed * embed * layers + blockSize * embed + 13 * embed * layers + embed * vocab + 2 * embed parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Embedding _wte;

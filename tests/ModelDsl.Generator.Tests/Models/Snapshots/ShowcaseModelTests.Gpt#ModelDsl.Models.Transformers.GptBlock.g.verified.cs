@@ -6,6 +6,7 @@ namespace ModelDsl.Models.Transformers;
 /// <summary>
 /// GptBlock: [B, T, embed] → [B, T, embed]; 12 * embed * embed + 13 * embed parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class GptBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.LayerNorm _ln_1;

@@ -6,6 +6,7 @@ namespace ModelDsl.Models.Progressive;
 /// <summary>
 /// ConvColumn: [B, 1, 28, 28] → [B, classes]; 65 * classes + 105216 parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class ConvColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Progressive.IProgressiveColumn
 {
     private readonly global::TorchSharp.Modules.Conv2d _conv1;

@@ -6,6 +6,7 @@ namespace ModelDsl.Models.Progressive;
 /// <summary>
 /// MlpColumn: [B, 1, 28, 28] → [B, classes]; classes * hidden + hidden * hidden + classes + 786 * hidden parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class MlpColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Progressive.IProgressiveColumn
 {
     private readonly global::TorchSharp.Modules.Linear _fc1;

@@ -6,6 +6,7 @@ namespace ModelDsl.Models.Transformers;
 /// <summary>
 /// DecoderLayer: [B, T, embed], [B, S, embed], [B, S], [B, T] → [B, T, embed]; 8 * embed * embed + 2 * embed * hidden + 15 * embed + hidden parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class DecoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::ModelDsl.Layers.Attention _selfAttention;

@@ -6,6 +6,7 @@ namespace ModelDsl.Models.Transformers;
 /// <summary>
 /// EncoderLayer: [B, S, embed], [B, S] → [B, S, embed]; 4 * embed * embed + 2 * embed * hidden + 9 * embed + hidden parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class EncoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::ModelDsl.Layers.Attention _selfAttention;

@@ -6,6 +6,7 @@ namespace ModelDsl.Models.Transformers;
 /// <summary>
 /// Transformer: [B, S], [B, T], [B, S], [B, T] → [B, T, vocab]; 12 * embed * embed * layers + 4 * embed * hidden * layers + 24 * embed * layers + 3 * embed * vocab + 2 * hidden * layers + vocab parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class Transformer : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Embedding _sourceEmbedding;

@@ -6,6 +6,7 @@ namespace ModelDsl.Models.Zoo;
 /// <summary>
 /// MixerBlock: [B, tokens, channels] → [B, tokens, channels]; 2 * channelHidden * channels + 2 * tokenHidden * tokens + channelHidden + 5 * channels + tokenHidden + tokens parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class MixerBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.LayerNorm _tokenNorm;

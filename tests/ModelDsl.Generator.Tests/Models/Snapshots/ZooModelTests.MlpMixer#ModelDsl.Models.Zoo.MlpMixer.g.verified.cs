@@ -6,6 +6,7 @@ namespace ModelDsl.Models.Zoo;
 /// <summary>
 /// MlpMixer: [B, 3, 32, 32] → [B, classes]; 2 * channelHidden * channels * depth + channelHidden * depth + channels * classes + 5 * channels * depth + 129 * depth * tokenHidden + 51 * channels + classes + 64 * depth parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class MlpMixer : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Conv2d _stem;

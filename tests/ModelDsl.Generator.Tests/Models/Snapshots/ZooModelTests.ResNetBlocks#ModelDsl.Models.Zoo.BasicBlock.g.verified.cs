@@ -6,6 +6,7 @@ namespace ModelDsl.Models.Zoo;
 /// <summary>
 /// BasicBlock: [B, channels, H, W] → [B, channels, H, W]; 18 * channels * channels + 4 * channels parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class BasicBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Conv2d _conv1;

@@ -6,6 +6,7 @@ namespace ModelDsl.Models.Zoo;
 /// <summary>
 /// DownsampleBlock: [B, inChannels, H, W] → [B, channels, (H - 1) / 2 + 1, (W - 1) / 2 + 1]; 9 * channels * channels + 10 * channels * inChannels + 6 * channels parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class DownsampleBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Conv2d _conv1;

@@ -6,6 +6,7 @@ namespace ModelDsl.Models.Zoo;
 /// <summary>
 /// Vae: [B, features] → (Reconstruction: [B, features], Mu: [B, latent], LogVar: [B, latent]); 2 * features * hidden + 3 * hidden * latent + features + 2 * hidden + 2 * latent parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class Vae : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, (global::TorchSharp.torch.Tensor Reconstruction, global::TorchSharp.torch.Tensor Mu, global::TorchSharp.torch.Tensor LogVar)>
 {
     private readonly global::TorchSharp.Modules.Linear _encoder;

@@ -6,6 +6,7 @@ namespace Samples;
 /// <summary>
 /// Cnn: [B, 1, 28, 28] → [B, 10]; 421,642 parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class Cnn : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Conv2d _conv1;

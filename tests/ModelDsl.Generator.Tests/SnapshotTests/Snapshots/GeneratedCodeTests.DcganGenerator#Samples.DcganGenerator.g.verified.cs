@@ -6,6 +6,7 @@ namespace Samples;
 /// <summary>
 /// DcganGenerator: [B, 100] → [B, 1, 28, 28]; 2,305,472 parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class DcganGenerator : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Linear _project;

@@ -6,6 +6,7 @@ namespace Samples;
 /// <summary>
 /// Critic: [B, 1, 28, 28] → [B, 1]; 14,209 parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class Critic : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Conv2d _conv1;

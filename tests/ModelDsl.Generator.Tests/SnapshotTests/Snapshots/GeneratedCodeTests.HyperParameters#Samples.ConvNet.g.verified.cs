@@ -6,6 +6,7 @@ namespace Samples;
 /// <summary>
 /// ConvNet: [B, 3, 32, 32] → [B, classes]; 18 * channels * channels + 128 * channels * hidden + classes * hidden + 30 * channels + classes + hidden parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class ConvNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Conv2d _features1;

@@ -6,6 +6,7 @@ namespace Samples;
 /// <summary>
 /// Mlp: [B, 1, 28, 28] → [B, 10]; 203,530 parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Linear _hidden;

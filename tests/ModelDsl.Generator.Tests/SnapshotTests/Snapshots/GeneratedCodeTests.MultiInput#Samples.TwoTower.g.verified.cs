@@ -6,6 +6,7 @@ namespace Samples;
 /// <summary>
 /// TwoTower: [B, 1, 28, 28], [B, 8] → [B, 10]; 51,194 parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class TwoTower : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Linear _imageBranch;

@@ -6,6 +6,7 @@ namespace Samples;
 /// <summary>
 /// Classifier: [B, 1, 28, 28] → [B, 10]; 101,770 parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class Classifier : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::Samples.Features _backbone;

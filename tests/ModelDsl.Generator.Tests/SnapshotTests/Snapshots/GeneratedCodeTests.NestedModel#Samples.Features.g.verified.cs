@@ -6,6 +6,7 @@ namespace Samples;
 /// <summary>
 /// Features: [B, 1, 28, 28] → [B, hidden]; 785 * hidden parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class Features : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Linear _hidden;

@@ -6,6 +6,7 @@ namespace Samples;
 /// <summary>
 /// CrossMix: [B, T, embed], [B, S, embed] → [B, S + T, embed]; embed * embed + 3 * embed parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class CrossMix : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Linear _memoryProj;

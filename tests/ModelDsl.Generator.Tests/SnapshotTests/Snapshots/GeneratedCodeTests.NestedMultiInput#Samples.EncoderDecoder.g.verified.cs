@@ -6,6 +6,7 @@ namespace Samples;
 /// <summary>
 /// EncoderDecoder: [B, S, 16], [B, T, 32] → [B, S + T, 32]; 1,664 parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class EncoderDecoder : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Linear _encoder;

@@ -6,6 +6,7 @@ namespace Samples;
 /// <summary>
 /// Block: [B, T, embed] → [B, T, embed]; 2 * embed * hidden + 3 * embed + hidden parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class Block : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.LayerNorm _norm;

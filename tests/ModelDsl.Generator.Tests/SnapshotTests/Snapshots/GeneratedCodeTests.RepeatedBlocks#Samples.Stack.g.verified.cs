@@ -6,6 +6,7 @@ namespace Samples;
 /// <summary>
 /// Stack: [B, T, embed] → [B, T, embed]; 8 * embed * embed * layers + 7 * embed * layers + 2 * embed parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.ModuleList<global::Samples.Block> _blocks;

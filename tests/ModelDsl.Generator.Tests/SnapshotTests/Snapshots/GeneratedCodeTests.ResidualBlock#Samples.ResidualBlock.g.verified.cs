@@ -6,6 +6,7 @@ namespace Samples;
 /// <summary>
 /// ResidualBlock: [B, 16, H, W] → [B, 16, H, W]; 4,672 parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class ResidualBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Conv2d _conv1;

@@ -6,6 +6,7 @@ namespace Samples;
 /// <summary>
 /// TinyGpt: [B, T] → [B, T, 65]; 809,856 parameters.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Embedding _wte;
