@@ -54,7 +54,7 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         register_module("ln_f", _ln_F);
         _lm_Head = global::TorchSharp.torch.nn.Linear(embed, vocab, hasBias: false);
         register_module("lm_head", _lm_Head);
-        _wte.weight = _lm_Head.weight!; // tied: one tensor, counted once
+        global::ModelDsl.Layers.TiedWeights.Share(_lm_Head, _wte); // tied: one tensor, counted once
         ParameterCount = 12 * (long)embed * (long)embed * (long)layers + (long)blockSize * (long)embed + 13 * (long)embed * (long)layers + (long)embed * (long)vocab + 2 * (long)embed;
     }
 
@@ -100,13 +100,12 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     {
     }
 
-    // to(), cuda() and cpu() convert each module's parameters separately, which leaves a tied pair two tensors:
-    // tie them again, as the constructor does, so that one Parameter stays shared and is listed once.
+    // to(), cuda() and cpu() convert each module's parameters separately: tie again after each (see TiedWeights).
     /// <inheritdoc/>
     protected override global::TorchSharp.torch.nn.Module _to(global::TorchSharp.torch.ScalarType dtype, bool non_blocking)
     {
         base._to(dtype, non_blocking);
-        _wte.weight = _lm_Head.weight!;
+        global::ModelDsl.Layers.TiedWeights.Share(_lm_Head, _wte);
         return this;
     }
 
@@ -114,7 +113,7 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     protected override global::TorchSharp.torch.nn.Module _to(global::TorchSharp.torch.Device device, global::TorchSharp.torch.ScalarType dtype, bool non_blocking)
     {
         base._to(device, dtype, non_blocking);
-        _wte.weight = _lm_Head.weight!;
+        global::ModelDsl.Layers.TiedWeights.Share(_lm_Head, _wte);
         return this;
     }
 
@@ -122,7 +121,7 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     protected override global::TorchSharp.torch.nn.Module _to(global::TorchSharp.DeviceType deviceType, int deviceIndex, bool non_blocking)
     {
         base._to(deviceType, deviceIndex, non_blocking);
-        _wte.weight = _lm_Head.weight!;
+        global::ModelDsl.Layers.TiedWeights.Share(_lm_Head, _wte);
         return this;
     }
 

@@ -33,7 +33,7 @@ partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
         register_module("ln_f", _lnF);
         _lmHead = global::TorchSharp.torch.nn.Linear(128, 65, hasBias: false);
         register_module("lm_head", _lmHead);
-        _wte.weight = _lmHead.weight!; // tied: one tensor, counted once
+        global::ModelDsl.Layers.TiedWeights.Share(_lmHead, _wte); // tied: one tensor, counted once
     }
 
     /// <summary>Embedding: [B, T] → [B, T, 128]; 8,320 parameters; state-dict key <c>wte</c>.</summary>
@@ -60,13 +60,12 @@ partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     {
     }
 
-    // to(), cuda() and cpu() convert each module's parameters separately, which leaves a tied pair two tensors:
-    // tie them again, as the constructor does, so that one Parameter stays shared and is listed once.
+    // to(), cuda() and cpu() convert each module's parameters separately: tie again after each (see TiedWeights).
     /// <inheritdoc/>
     protected override global::TorchSharp.torch.nn.Module _to(global::TorchSharp.torch.ScalarType dtype, bool non_blocking)
     {
         base._to(dtype, non_blocking);
-        _wte.weight = _lmHead.weight!;
+        global::ModelDsl.Layers.TiedWeights.Share(_lmHead, _wte);
         return this;
     }
 
@@ -74,7 +73,7 @@ partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     protected override global::TorchSharp.torch.nn.Module _to(global::TorchSharp.torch.Device device, global::TorchSharp.torch.ScalarType dtype, bool non_blocking)
     {
         base._to(device, dtype, non_blocking);
-        _wte.weight = _lmHead.weight!;
+        global::ModelDsl.Layers.TiedWeights.Share(_lmHead, _wte);
         return this;
     }
 
@@ -82,7 +81,7 @@ partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     protected override global::TorchSharp.torch.nn.Module _to(global::TorchSharp.DeviceType deviceType, int deviceIndex, bool non_blocking)
     {
         base._to(deviceType, deviceIndex, non_blocking);
-        _wte.weight = _lmHead.weight!;
+        global::ModelDsl.Layers.TiedWeights.Share(_lmHead, _wte);
         return this;
     }
 
