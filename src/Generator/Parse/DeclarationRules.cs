@@ -15,13 +15,13 @@ namespace ModelDsl.Generator.Parse;
 internal static class DeclarationRules
 {
     /// <summary>Members the generated module declares besides the layers' properties.</summary>
-    private static readonly string[] GeneratedMembers = { "forward", "RegisterComponents", "ParameterCount", "Summary", "LayerCount", "ForwardColumn", "CreateLateralAdapters" };
+    private static readonly string[] GeneratedMembers = { "forward", "RegisterComponents", "ParameterCount", "Summary", "LayerCount", "ForwardColumn", "CreateLateralAdapters", "ForwardAt" };
 
     /// <summary>Members of TorchSharp's Module the generated code calls; a member of the model's own would hide them.</summary>
     private static readonly string[] ModuleMembersUsed = { "training", "register_module" };
 
     /// <summary>Locals of the generated Forward that an argument or symbolic dim may not shadow (nameof would stop being the operator).</summary>
-    private static readonly HashSet<string> ReservedLocals = new(System.StringComparer.Ordinal) { "scope", "block", "layerInputs", "lateral", "training", "nameof" };
+    private static readonly HashSet<string> ReservedLocals = new(System.StringComparer.Ordinal) { "scope", "block", "layerInputs", "lateral", "training", "nameof", "positionOffset" };
 
     public static void Check(INamedTypeSymbol type, ModelSpec model, List<DiagnosticInfo> diagnostics)
     {

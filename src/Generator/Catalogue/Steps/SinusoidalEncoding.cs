@@ -9,8 +9,10 @@ internal sealed record SinusoidalEncodingOp : Op
 {
     public override string Name => "SinusoidalEncoding";
 
+    public override bool DependsOnPosition => true;
+
     protected override string Apply(ForwardLowering f)
-        => $"{f.Value} + global::ModelDsl.Layers.PositionalEncoding.Sinusoidal({f.Value}.shape[1], {f.Value}.shape[2], {f.Value}.device, {f.Value}.dtype)";
+        => $"{f.Value} + global::ModelDsl.Layers.PositionalEncoding.Sinusoidal({(f.PositionOffset is { } start ? start + ", " : "")}{f.Value}.shape[1], {f.Value}.shape[2], {f.Value}.device, {f.Value}.dtype)";
 
     public static Checked? Check(StepContext s) => s.RequireRank(3, "[B, T, E] (rank 3)") ? new Checked(new SinusoidalEncodingOp(), s.Shape) : null;
 }
