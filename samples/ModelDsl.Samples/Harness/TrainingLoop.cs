@@ -34,6 +34,7 @@ public sealed class TrainingLoop
     private readonly Stopwatch _clock = new();
     private readonly long _firstStep;
     private readonly List<(string Name, double Value)> _current = [];
+    private string? _primary;
     private long _lastSaved = -1;
     private long _lastStatus;
     private bool _endPhase;
@@ -46,6 +47,7 @@ public sealed class TrainingLoop
             Checkpoint.Load(run.CheckpointPath, model, optimizer, restoreRngState: true);
             Step = _lastSaved = saved.Metadata.Step;
             Losses = LossLog.FromJson(saved.Metadata.Properties.GetValueOrDefault("losses") ?? "{}");
+            _primary = saved.Metadata.Properties.GetValueOrDefault("primaryLoss");
             run.Log(Step >= Total
                 ? $"Resumed {run.CheckpointPath} at step {Step:N0}: the run's {Total:N0} steps are done."
                 : $"Resumed {run.CheckpointPath} at step {Step:N0} of {Total:N0}.");
@@ -142,6 +144,7 @@ public sealed class TrainingLoop
             value = double.NaN;
         LossGuard.Check(value, Step);
         _current.Add((curve, value));
+        _primary ??= curve;
         Losses.Add(curve, Step + 1, value);
         return value;
     }
@@ -154,7 +157,10 @@ public sealed class TrainingLoop
         foreach (var (key, value) in State)
             properties[key] = value;
         properties["losses"] = Losses.ToJson();
-        var primary = Losses.Names.Count > 0 ? Losses[Losses.Names[0]].Select(p => p.Value).ToList() : [];
+        if (_primary is not null)
+            properties["primaryLoss"] = _primary;
+        // The loss history of the checkpoint's metadata: the first curve a step records.
+        var primary = _primary is null ? [] : Losses[_primary].Select(p => p.Value).ToList();
         Checkpoint.Save(_run.CheckpointPath, _model, new CheckpointMetadata { Step = Step, Seed = _run.Seed, LossHistory = primary, Properties = properties }, Optimizer);
         _lastSaved = Step;
         _run.Host.LastCheckpoint = (_run.CheckpointPath, Step);
