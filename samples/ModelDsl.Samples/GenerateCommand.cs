@@ -74,7 +74,7 @@ public static class GenerateCommand
         var checkpoint = Path.Combine(given, "checkpoint.mdl");
         if (File.Exists(checkpoint) && Checkpoint.ReadInfo(checkpoint).Metadata is { } saved && saved.Properties.GetValueOrDefault("kind") is { } kind)
             throw new UsageException($"generate: the {kind} run in '{given}' has not finished (its checkpoint is at step {saved.Step:N0}); finish it with `{kind} --resume --out {given}`.");
-        throw new UsageException($"generate: '{given}' holds no trained weights (gpt.safetensors, generator.safetensors or transformer.safetensors).");
+        throw new UsageException($"generate: '{given}' holds no weights that say what model they are (gpt.safetensors, generator.safetensors or transformer.safetensors written by gpt, gan or seq2seq).");
     }
 
     private static int Text(Host host, string path, IReadOnlyDictionary<string, string> metadata, Settings s)

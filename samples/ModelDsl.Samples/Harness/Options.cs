@@ -46,11 +46,11 @@ public sealed class OptionSet
     public Dictionary<string, string> Recorded { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Adds the options declared on <paramref name="defaults"/>' type, with its values as defaults.</summary>
-    public OptionSet Add(object defaults, params string[] omit)
+    public OptionSet Add(object defaults)
     {
         foreach (var property in defaults.GetType().GetProperties())
         {
-            if (property.GetCustomAttribute<OptionAttribute>() is not { } spec || omit.Contains(spec.Name))
+            if (property.GetCustomAttribute<OptionAttribute>() is not { } spec)
                 continue;
             Option option;
             var defaultText = property.GetValue(defaults) is { } value ? Format(value) : null;

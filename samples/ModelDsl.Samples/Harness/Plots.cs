@@ -11,7 +11,7 @@ public sealed record Curve(string Name, IReadOnlyList<LossPoint> Points, bool Sm
 /// <summary>How a plot's y axis reads.</summary>
 public enum YAxis
 {
-    /// <summary>From 0 (or the lowest value, when negative) up.</summary>
+    /// <summary>The data's range, not below 0 unless the data is.</summary>
     Linear,
 
     /// <summary>Logarithmic: a loss that falls by orders of magnitude keeps showing progress.</summary>
@@ -65,8 +65,10 @@ public static class Plots
         }
         else
         {
-            var (low, high) = (Math.Min(0, all.Min(p => p.Value)), all.Max(p => p.Value));
-            plot.Axes.SetLimitsY(low, high + 0.05 * (high - low + 1e-9));
+            // The data's range with a margin, never below 0 for values that are not (a loss is not negative).
+            var (low, high) = (all.Min(p => p.Value), all.Max(p => p.Value));
+            var margin = 0.05 * (high - low) + 1e-9;
+            plot.Axes.SetLimitsY(low >= 0 ? Math.Max(0, low - margin) : low - margin, high + margin);
         }
         plot.Axes.SetLimitsX(Math.Min(0, all.Min(p => p.Step)), Math.Max(1, all.Max(p => p.Step)) * 1.02);
         plot.Title(title);

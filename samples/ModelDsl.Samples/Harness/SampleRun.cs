@@ -54,10 +54,10 @@ public sealed class SampleRun
     /// <param name="outputs">The files a run writes besides its checkpoint (patterns allowed): their presence marks a run, and <c>--overwrite</c> deletes them.</param>
     public static Command Create<TSettings>(
         Host host, string name, string model, string description, RunOptions runDefaults, string[] outputs,
-        Func<SampleRun, TSettings, int> train, Func<TSettings, string>? defaultOut = null, params string[] omit)
+        Func<SampleRun, TSettings, int> train, Func<TSettings, string>? defaultOut = null)
         where TSettings : new()
     {
-        var options = new OptionSet().Add(new TSettings(), omit).Add(runDefaults, omit);
+        var options = new OptionSet().Add(new TSettings()).Add(runDefaults);
         var command = new Command(name, description);
         options.AddTo(command);
         command.SetAction(parse =>

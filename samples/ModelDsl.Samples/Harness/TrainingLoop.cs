@@ -48,6 +48,7 @@ public sealed class TrainingLoop
             Step = _lastSaved = saved.Metadata.Step;
             Losses = LossLog.FromJson(saved.Metadata.Properties.GetValueOrDefault("losses") ?? "{}");
             _primary = saved.Metadata.Properties.GetValueOrDefault("primaryLoss");
+            run.Host.LastCheckpoint = (run.CheckpointPath, Step);
             run.Log(Step >= Total
                 ? $"Resumed {run.CheckpointPath} at step {Step:N0}: the run's {Total:N0} steps are done."
                 : $"Resumed {run.CheckpointPath} at step {Step:N0} of {Total:N0}.");
@@ -64,7 +65,7 @@ public sealed class TrainingLoop
     public long ExamplesPerStep { get; }
     public string Unit { get; }
 
-    /// <summary>Saved with the model; <see cref="Steps"/> changes it when a command trains several in turn.</summary>
+    /// <summary>Saved with the model; a command that trains several models in turn switches it.</summary>
     public OptimizerHelper? Optimizer { get; set; }
 
     /// <summary>Every curve recorded, from the run's first step (restored on resume).</summary>
