@@ -54,7 +54,7 @@ public sealed class Host(TextWriter output, TextWriter error, IAnsiConsole conso
     {
         if (!Interactive)
             return;
-        var width = System.Console.IsOutputRedirected ? 120 : System.Console.WindowWidth;
+        var width = System.Console.IsOutputRedirected || System.Console.WindowWidth < 20 ? 120 : System.Console.WindowWidth;
         if (text.Length >= width)
             text = text[..Math.Max(0, width - 1)]; // a wrapped line could not be redrawn in place
         Out.Write($"\r{text}\u001b[K");

@@ -133,7 +133,7 @@ public sealed class SampleRun
                 throw new UsageException($"--resume: {checkpoint} holds a {other} run (`{kind}`), not a {model} one. Continue it with `{kind} --resume --out {outDir}`, or give `{command}` another --out.");
             }
         }
-        else if (!options.Overwrite && RunFiles(outDir, outputs).ToList() is { Count: > 0 } existing)
+        else if (!options.Overwrite && RunFiles(outDir, outputs) is { Count: > 0 } existing)
         {
             var what = File.Exists(checkpoint) && TryReadInfo(checkpoint) is { } info
                 ? $"a {info.Metadata.Properties.GetValueOrDefault("model") ?? "training"} run at step {info.Metadata.Step:N0}"
@@ -145,9 +145,9 @@ public sealed class SampleRun
 
         try
         {
+            // A file written and deleted now, rather than a checkpoint that fails after the first steps.
             Directory.CreateDirectory(outDir);
-            // The first checkpoint's temporary file, created and deleted now rather than failing after the first steps.
-            using var probe = new FileStream(AtomicFile.TempPath(checkpoint), FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            using var probe = new FileStream(Path.Combine(outDir, $".write-test-{Environment.ProcessId}"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -156,8 +156,17 @@ public sealed class SampleRun
         return saved;
     }
 
-    private static IEnumerable<string> RunFiles(string outDir, string[] outputs) =>
-        !Directory.Exists(outDir) ? [] : outputs.Append(CheckpointFile).SelectMany(pattern => Directory.EnumerateFiles(outDir, pattern)).Distinct();
+    private static List<string> RunFiles(string outDir, string[] outputs)
+    {
+        try
+        {
+            return !Directory.Exists(outDir) ? [] : outputs.Append(CheckpointFile).SelectMany(pattern => Directory.EnumerateFiles(outDir, pattern)).Distinct().ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--out: cannot read '{outDir}': {e.Message}");
+        }
+    }
 
     private static CheckpointInfo? TryReadInfo(string path)
     {
