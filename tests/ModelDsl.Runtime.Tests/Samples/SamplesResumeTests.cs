@@ -90,7 +90,7 @@ public sealed class SamplesResumeTests
     }
 
     [Fact]
-    public void ADifferentOptionIsRefusedNamingItAndWhatToPass()
+    public void ADifferentOptionIsRefusedNamingItWhileEvaluationOptionsMayChange()
     {
         using var dir = new TempDirectory();
         var data = WriteText(dir);
@@ -102,6 +102,12 @@ public sealed class SamplesResumeTests
         AssertRefused(Run(TinyGpt(data, dir.File("elsewhere"), 4, "--resume")), $"--resume: '{dir.File("elsewhere")}' has no checkpoint.mdl to continue");
         Assert.Equal(before, Snapshot(output));
         Assert.False(Directory.Exists(dir.File("elsewhere")));
+
+        // Options that do not change what is trained may: the step count, evaluation and sampling.
+        var (code, text, error) = Run("gpt", "--out", output, "--resume", "--steps", "4", "--eval-interval", "1", "--eval-iters", "1", "--sample-chars", "5", "--temperature", "0");
+        Assert.True(code == 0, text + error);
+        Assert.Equal(4, Checkpoint.ReadInfo(Path.Combine(output, "checkpoint.mdl")).Metadata.Step);
+        Assert.Equal(5 + 1, File.ReadAllText(Path.Combine(output, "sample.txt")).Length); // the prompt, a newline, then 5 characters
     }
 
     [Fact]
