@@ -56,7 +56,7 @@ public static class Plots
             var ticks = Enumerable.Range((int)Math.Floor(low), (int)Math.Ceiling(high) - (int)Math.Floor(low) + 1)
                 .SelectMany(k => digits.Select(d => d * Math.Pow(10, k))).Where(v => Math.Log10(v) >= low - 0.05 && Math.Log10(v) <= high + 0.05).ToArray();
             plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-                ticks.Select(Math.Log10).ToArray(), ticks.Select(v => v.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+                ticks.Select(Math.Log10).ToArray(), ticks.Select(TickLabel).ToArray());
             plot.Axes.SetLimitsY(low - 0.05 * (high - low + 0.1), high + 0.05 * (high - low + 0.1));
         }
         else if (axis == YAxis.Percent)
@@ -122,6 +122,11 @@ public static class Plots
             AtomicFile.Write(path, png.SaveTo);
         });
     }
+
+    // 0.02 as itself, 0.00002 as 2e-5.
+    private static string TickLabel(double value) => value >= 1e-3
+        ? value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)
+        : FormattableString.Invariant($"{Math.Round(value / Math.Pow(10, Math.Floor(Math.Log10(value) + 1e-9)))}e{Math.Floor(Math.Log10(value) + 1e-9)}");
 
     // Exponential moving average with the time constant of a `span`-point window, bias-corrected at the start.
     private static double[] MovingAverage(double[] values, int span)
