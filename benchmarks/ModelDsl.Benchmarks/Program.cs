@@ -16,6 +16,7 @@ namespace ModelDsl.Benchmarks;
 /// <item><c>--table</c> (default): every comparison side by side in one run, printed as markdown (a few minutes);</item>
 /// <item><c>--memory</c>: resident memory over 2,000 GPT and 500 DCGAN training steps (minutes);</item>
 /// <item><c>--all</c>: the table, then the memory run: every figure in one command;</item>
+/// <item><c>--generator-against DLL</c>: this generator against another build of it, cold over 200 models, interleaved;</item>
 /// <item><c>--bdn [BenchmarkDotNet arguments]</c>: the rigorous BenchmarkDotNet runs, e.g. <c>--bdn --filter *Gpt*</c>.</item>
 /// </list>
 /// </summary>
@@ -56,8 +57,14 @@ public static class Program
                 var table = TableCommand.Run(args.Contains("--quick"));
                 var memory = MemoryCommand.Run();
                 return table != 0 ? table : memory;
+            case "--generator-against" when args.Length > 1:
+                var paired = Suites.GeneratorComparisonSuite.Run(args[1]);
+                var (low, high) = paired.MedianRatioInterval;
+                Console.WriteLine($"Generator on 200 models, cold: this build {paired.MedianA:F1} ms, {args[1]} {paired.MedianB:F1} ms (medians of {paired.A.Length} interleaved rounds)");
+                Console.WriteLine($"Ratio this/baseline: {paired.MedianRatio:F3} [{low:F3}, {high:F3}] (median per-round ratio, 95% interval)");
+                return 0;
             case "--help" or "-h":
-                Console.WriteLine("usage: ModelDsl.Benchmarks [--table [--quick] | --memory | --all [--quick] | --bdn <BenchmarkDotNet args>] [--threads N (default 2)]");
+                Console.WriteLine("usage: ModelDsl.Benchmarks [--table [--quick] | --memory | --all [--quick] | --generator-against GENERATOR.dll | --bdn <BenchmarkDotNet args>] [--threads N (default 2)]");
                 return 0;
             default:
                 Console.Error.WriteLine($"unknown command '{command}'; try --help");

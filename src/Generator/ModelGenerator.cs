@@ -8,12 +8,13 @@ using ModelDsl.Generator.Diagnostics;
 using ModelDsl.Generator.Emit;
 using ModelDsl.Generator.Model;
 using ModelDsl.Generator.Parse;
+using ModelDsl.Generator.Plan;
 
 namespace ModelDsl.Generator;
 
 /// <summary>
-/// The ModelDsl source generator: <c>[Model]</c> classes → parse (plain model) → check (shape inference,
-/// diagnostics) → emit (one TorchSharp module per model).
+/// The ModelDsl source generator: <c>[Model]</c> classes → parse (a plain, equatable model) → check (shape
+/// inference into a typed plan, and the diagnostics) → emit (one TorchSharp module per model).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class ModelGenerator : IIncrementalGenerator
@@ -92,7 +93,9 @@ public sealed class ModelGenerator : IIncrementalGenerator
     {
         try
         {
-            return GanChecker.Check(parsed);
+            var result = GanChecker.Check(parsed);
+            var source = result.Plan is null ? null : new GeneratedSource(result.Plan.HintName, GanEmitter.Emit(result.Plan));
+            return new ModelOutput(source, result.Diagnostics);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -100,7 +103,7 @@ public sealed class ModelGenerator : IIncrementalGenerator
         }
     }
 
-    // Check and emit run together so that a defect in either becomes a diagnostic instead of a crash.
+    // Check and emit run in one step so that a defect in either becomes a diagnostic instead of a crash.
     private static ModelOutput Check(ParseResult parsed)
     {
         if (parsed.Model is null)
@@ -115,7 +118,8 @@ public sealed class ModelGenerator : IIncrementalGenerator
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new ModelOutput(null, parsed.Diagnostics.Append(InternalError(parsed.Model.Name, e, parsed.Model.Location)).ToEquatableArray());
+            var placeholder = PlaceholderEmitter.Emit(parsed.Model) is { } text ? new GeneratedSource(parsed.Model.HintName, text) : null;
+            return new ModelOutput(placeholder, parsed.Diagnostics.Append(InternalError(parsed.Model.Name, e, parsed.Model.Location)).ToEquatableArray());
         }
     }
 

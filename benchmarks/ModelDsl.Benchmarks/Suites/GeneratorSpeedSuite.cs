@@ -128,6 +128,7 @@ internal static class GeneratorSpeedSuite
             .Where(p => string.Equals(Path.GetDirectoryName(p), frameworkDirectory, StringComparison.Ordinal))
             .Append(typeof(TorchSharp.torch).Assembly.Location)
             .Append(typeof(ModelAttribute).Assembly.Location)
+            .Append(typeof(ShapeMismatchException).Assembly.Location)
             .Distinct(StringComparer.Ordinal)
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
             .ToImmutableArray();

@@ -5,6 +5,8 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using ModelDsl.Generator.Diagnostics;
 using ModelDsl.Generator.Model;
+using ModelDsl.Generator.Plan;
+using ModelDsl.Generator.Shapes;
 
 namespace ModelDsl.Generator.Check;
 
@@ -57,6 +59,9 @@ internal sealed class CheckContext
                 return _outerBinding?.Invoke(name) ?? Dim.Symbol(name);
         return null;
     }
+
+    /// <summary>Resolves a hyperparameter or integer constant (not a symbolic input dim), or returns null.</summary>
+    public Dim? ResolveHyperparameter(string name) => _runtimeSymbols.ContainsKey(name) ? null : Resolve(name);
 
     /// <summary>Binds a symbolic dim such as <c>B</c> from a Forward argument's declared shape.</summary>
     public Dim BindRuntimeSymbol(string name, Dim? value = null)
@@ -136,7 +141,7 @@ internal sealed class CheckContext
     }
 
     /// <summary>Reads a real-valued argument (a rate): a number, or the name of a real or integer hyperparameter.</summary>
-    public OpArg? ReadRate(StepSpec step, ArgValue? arg, string argument, string member, double min, double max)
+    public RealArg? ReadRate(StepSpec step, ArgValue? arg, string argument, string member, double min, double max)
     {
         if (arg is null)
             return null;
@@ -149,7 +154,7 @@ internal sealed class CheckContext
                 return null;
             }
 
-            return OpArg.Code(argument, value.ToString("R", CultureInfo.InvariantCulture));
+            return RealArg.Of(value);
         }
 
         if (arg.Kind == ArgKind.String)
@@ -160,11 +165,12 @@ internal sealed class CheckContext
                 var guard = new RateGuardPlan(name, min, max, $"{step.Name} '{member}': {argument}");
                 if (!IsNested && min > double.MinValue && !RateGuards.Any(g => g.Name == name && g.Min == min && g.Max == max))
                     RateGuards.Add(guard);
-                return new OpArg(argument, null, null) { Hyper = name };
+                return new RealArg(null, name);
             }
+
             var constant = Spec.Constants.FirstOrDefault(c => c.Name == name);
-            if (constant?.Value is not null && double.TryParse(constant.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-                return OpArg.Code(argument, constant.Value);
+            if (constant?.Value is not null && double.TryParse(constant.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var constantValue))
+                return RealArg.Of(constantValue);
             Report(DiagnosticDescriptors.UnknownHyperParameter, step.Location, name, arg.Text, Spec.Name);
             return null;
         }
@@ -185,12 +191,12 @@ internal sealed class CheckContext
     }
 
     /// <summary>Reads a constant real argument such as an epsilon.</summary>
-    public string? ReadDouble(StepSpec step, ArgValue? arg, string argument, string member)
+    public double? ReadDouble(StepSpec step, ArgValue? arg, string argument, string member)
     {
         if (arg is null)
             return null;
         if (arg.Kind is ArgKind.Double or ArgKind.Int && double.TryParse(arg.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && !double.IsNaN(value) && !double.IsInfinity(value))
-            return value.ToString("R", CultureInfo.InvariantCulture);
+            return value;
         Report(DiagnosticDescriptors.MalformedArgument, step.Location, step.Name, member, $"{argument} must be a finite number, not {Describe(arg)}");
         return null;
     }
@@ -295,7 +301,7 @@ internal sealed class CheckContext
         var other => other,
     };
 
-    private static string Describe(ArgValue arg) => arg.Kind switch
+    public static string Describe(ArgValue arg) => arg.Kind switch
     {
         ArgKind.Null => "null",
         ArgKind.Other => "an unreadable value",

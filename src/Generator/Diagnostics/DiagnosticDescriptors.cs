@@ -47,6 +47,22 @@ internal static class DiagnosticDescriptors
         "MDL0009", Declaration, "Unsupported model declaration",
         "Model '{0}': {1}");
 
+    public static readonly DiagnosticDescriptor UnnamedOutput = Error(
+        "MDL0010", Declaration, "Returned tuple element has no name",
+        "Forward of '{0}' returns a tuple whose element {1} has no name; name each element after the value it returns, e.g. (Tensor Mu, Tensor LogVar)");
+
+    public static readonly DiagnosticDescriptor OutputShapeCount = Error(
+        "MDL0011", Declaration, "Return shapes do not match the returned values",
+        "Forward of '{0}' returns {1} value(s) but declares {2} [return: Shape] attribute(s); give one per value, in order, or none");
+
+    public static readonly DiagnosticDescriptor UnknownCallTarget = Error(
+        "MDL0012", Declaration, "[Call] names no method of the model",
+        "'{0}' in [Call] on '{1}' is not a method of '{2}'");
+
+    public static readonly DiagnosticDescriptor CallTargetUnusable = Error(
+        "MDL0013", Declaration, "Method cannot be used as a step",
+        "Method '{0}' cannot be a step of '{1}': {2}");
+
     // MDL01xx: the shapes do not fit.
     public static readonly DiagnosticDescriptor FeatureMismatch = Error(
         "MDL0101", Shapes, "Feature or channel count mismatch",
@@ -107,6 +123,51 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedColumnLayer = Error(
         "MDL0115", Declaration, "Layer cannot take lateral connections",
         "Progressive column '{0}': {1}");
+
+    public static readonly DiagnosticDescriptor AxisOutOfRange = Error(
+        "MDL0116", Shapes, "Dimension index out of range",
+        "{0} on '{1}': dim {2} is out of range for {3} (rank {4})");
+
+    public static readonly DiagnosticDescriptor UnevenSplit = Error(
+        "MDL0117", Shapes, "Split does not divide the dimension",
+        "{0} on '{1}' cannot cut size {2} of {3} into {4}");
+
+    public static readonly DiagnosticDescriptor BroadcastMismatch = Error(
+        "MDL0118", Shapes, "Operands cannot be broadcast together",
+        "{0} on '{1}' cannot broadcast {2} from '{3}' with {4}");
+
+    public static readonly DiagnosticDescriptor CallShapeMismatch = Error(
+        "MDL0119", Shapes, "Value does not fit the called method's shape contract",
+        "{0} on '{1}': parameter '{2}' declares {3} but receives {4} ({5} differs)");
+
+    public static readonly DiagnosticDescriptor SqueezeNonUnit = Error(
+        "MDL0120", Shapes, "Squeezed dimension is not 1",
+        "Squeeze on '{0}': dim {1} of {2} is {3}, not 1");
+
+    public static readonly DiagnosticDescriptor ReshapeReordersAxes = new(
+        "MDL0121", "Reshape only reorders the dimensions",
+        "Reshape on '{0}' turns {1} into {2}, only reordering its dims: a reshape keeps memory order and does not swap axes; use Transpose or Permute",
+        Shapes, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + "mdl0121");
+
+    public static readonly DiagnosticDescriptor NotAPermutation = Error(
+        "MDL0122", Shapes, "Permute order is not a permutation",
+        "Permute on '{0}': ({1}) is not an order of the {2} dims of {3}");
+
+    public static readonly DiagnosticDescriptor UnknownOutput = Error(
+        "MDL0123", Shapes, "Returned value is unknown",
+        "Forward of '{0}' returns '{1}', which is not an argument, member or split part (known: {2})");
+
+    public static readonly DiagnosticDescriptor DuplicateTap = Error(
+        "MDL0124", Shapes, "Two values have the same name",
+        "'{0}' on '{1}' names a value that already exists; each argument, member and split part needs its own name");
+
+    public static readonly DiagnosticDescriptor SplitHasNoValue = Error(
+        "MDL0125", Shapes, "A split member has no value of its own",
+        "'{0}' is split into {1} and has no value of its own; read one of its parts (start the next member with [Input(...)])");
+
+    public static readonly DiagnosticDescriptor GanConditionMismatch = Error(
+        "MDL0126", Shapes, "Generator and discriminator take different conditions",
+        "Generator '{0}' takes the conditions {1} but discriminator '{2}' takes {3}");
 
     // MDL0999: a defect in the generator itself, reported instead of crashing the compiler.
     public static readonly DiagnosticDescriptor InternalError = Error(

@@ -1,6 +1,7 @@
 using System.Linq;
-using ModelDsl.Generator.Check;
 using ModelDsl.Generator.Model;
+using ModelDsl.Generator.Plan;
+using ModelDsl.Generator.Shapes;
 
 namespace ModelDsl.Generator.Emit;
 
@@ -12,7 +13,7 @@ namespace ModelDsl.Generator.Emit;
 /// </summary>
 internal static class ColumnEmitter
 {
-    public static void EmitMembers(IndentedWriter w, ModelPlan plan, EquatableArray<ColumnLayerPlan> column, SymbolMap symbols)
+    public static void EmitMembers(IndentedWriter w, EquatableArray<ColumnLayerPlan> column, SymbolMap symbols)
     {
         w.Line("/// <inheritdoc/>");
         w.Line($"public int LayerCount => {column.Count};");
@@ -27,25 +28,17 @@ internal static class ColumnEmitter
             {
                 foreach (var layer in column.Skip(1))
                 {
-                    var width = layer.InWidth.ToCode(symbols.Map);
-                    var output = layer.OutWidth.ToCode(symbols.Map);
-                    w.Line($"// {layer.Member}: laterals from [{string.Join(", ", layer.InputShape)}] of each earlier column{(layer.FlattenedMap ? ", flattened after V" : "")}");
-                    if (layer.FlattenedMap)
+                    string Code(Dim dim) => dim.ToCode(symbols.Map);
+                    var width = Code(layer.Adapter.InWidth);
+                    var output = Code(layer.Adapter.OutWidth);
+                    var flattened = layer.Adapter is FlattenedMapAdapterPlan;
+                    w.Line($"// {layer.Member}: laterals from [{string.Join(", ", layer.InputShape)}] of each earlier column{(flattened ? ", flattened after V" : "")}");
+                    w.Line(layer.Adapter switch
                     {
-                        var features = layer.InputShape.Product(1).ToCode(symbols.Map);
-                        w.Line($"new({CodeNames.Nn}.Conv2d({width} * previousColumns, {width}, 1), {CodeNames.Nn}.Linear({features}, {output}, hasBias: false), flatten: true),");
-                    }
-                    else if (layer.Kind == "Conv2d")
-                    {
-                        var kernel = layer.Kernel!.ToCode(symbols.Map);
-                        var stride = layer.Stride!.ToCode(symbols.Map);
-                        var padding = layer.Padding!.ToCode(symbols.Map);
-                        w.Line($"new({CodeNames.Nn}.Conv2d({width} * previousColumns, {width}, 1), {CodeNames.Nn}.Conv2d({width}, {output}, {kernel}, stride: {stride}, padding: {padding}, bias: false)),");
-                    }
-                    else
-                    {
-                        w.Line($"new({CodeNames.Nn}.Linear({width} * previousColumns, {width}), {CodeNames.Nn}.Linear({width}, {output}, hasBias: false)),");
-                    }
+                        FlattenedMapAdapterPlan map => $"new({CodeNames.Nn}.Conv2d({width} * previousColumns, {width}, 1), {CodeNames.Nn}.Linear({Code(map.Features)}, {output}, hasBias: false), flatten: true),",
+                        ConvAdapterPlan conv => $"new({CodeNames.Nn}.Conv2d({width} * previousColumns, {width}, 1), {CodeNames.Nn}.Conv2d({width}, {output}, {Code(conv.Kernel)}, stride: {Code(conv.Stride)}, padding: {Code(conv.Padding)}, bias: false)),",
+                        _ => $"new({CodeNames.Nn}.Linear({width} * previousColumns, {width}), {CodeNames.Nn}.Linear({width}, {output}, hasBias: false)),",
+                    });
                 }
             }
 

@@ -1,127 +1,135 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using ModelDsl.Generator.Check;
 using ModelDsl.Generator.Model;
+using ModelDsl.Generator.Plan;
+using ModelDsl.Generator.Shapes;
 
 namespace ModelDsl.Generator.Emit;
 
+/// <summary>The code of <c>forward</c>/<c>Forward</c>, and the hyperparameter fields it reads.</summary>
+internal sealed record ForwardCode(string Text, SortedDictionary<string, string> FieldsRead);
+
 /// <summary>
-/// Writes <c>forward</c>/<c>Forward</c>: the argument checks (rank, static dims, symbolic dims bound on first
-/// use, then element type and device), the checks that depend on input dims, then one statement per operation inside a dispose scope so
-/// every intermediate is freed when Forward returns. A progressive column also gets <c>ForwardColumn</c>,
-/// the same body with lateral hooks.
+/// Writes <c>forward</c>/<c>Forward</c>: the argument checks (rank, static dims, symbolic dims bound on first use,
+/// then element type and device), the checks that depend on input dims, then each member's operations inside a
+/// dispose scope so every intermediate is freed when Forward returns. A progressive column also gets
+/// <c>ForwardColumn</c>, the same body with lateral hooks.
 /// </summary>
 internal static class ForwardEmitter
 {
-    public static string Emit(ModelPlan plan, SortedDictionary<string, string> forwardFields)
+    public static ForwardCode Emit(ModelPlan plan)
     {
         var spec = plan.Spec;
+        var locals = new LocalNames(plan);
+        var symbols = new SymbolMap(spec, plan.Inputs.SelectMany(i => i.Bindings).Where(b => b.Length > 0));
+        var model = Naming.Escape(spec.Name);
+
+        // The body first: it tells which symbolic dims and fields the code reads.
+        var body = new IndentedWriter();
+        EmitBody(body, plan, locals, symbols, model);
+        var prologue = new IndentedWriter();
+        EmitPrologue(prologue, plan, locals, symbols, model);
+
         var w = new IndentedWriter();
         var arguments = string.Join(", ", plan.Inputs.Select(i => CodeNames.Tensor + " " + Naming.Escape(i.Name)));
         var names = string.Join(", ", plan.Inputs.Select(i => Naming.Escape(i.Name)));
+        var returnType = ReturnType(plan);
         w.Line("/// <inheritdoc cref=\"Forward\"/>");
-        w.Line($"public override {CodeNames.Tensor} forward({arguments}) => Forward({names});");
+        w.Line($"public override {returnType} forward({arguments}) => Forward({names});");
         w.Line();
-        w.Line($"/// <summary>{string.Join(", ", plan.Inputs.Select(i => ModelEmitter.Xml(i.Name + ": " + ShapeText.Format(i.Shape))))} → {ModelEmitter.Xml(ShapeText.Format(plan.OutputShape))}.</summary>");
+        w.Line($"/// <summary>{string.Join(", ", plan.Inputs.Select(i => ModelEmitter.Xml(i.Name + ": " + ShapeText.Format(i.Shape))))} → {ModelEmitter.Xml(OutputText(plan))}.</summary>");
         w.Line($"/// <exception cref=\"{CodeNames.ShapeMismatch}\">An argument does not have the declared shape.</exception>");
         w.Line($"/// <exception cref=\"{CodeNames.TensorArgument}\">An argument has the wrong element type or device.</exception>");
         if (plan.Column is not null)
         {
-            w.Line($"{spec.Forward!.Modifiers} partial {CodeNames.Tensor} Forward({arguments}) => ForwardColumn({names}, null, null);");
+            w.Line($"{spec.Forward!.Modifiers} partial {returnType} Forward({arguments}) => ForwardColumn({names}, null, null);");
             w.Line();
             w.Line("/// <inheritdoc/>");
-            w.Line($"public {CodeNames.Tensor} ForwardColumn({arguments}, {CodeNames.TensorList}? layerInputs, {CodeNames.LateralHook}? lateral)");
+            w.Line($"public {returnType} ForwardColumn({arguments}, {CodeNames.TensorList}? layerInputs, {CodeNames.LateralHook}? lateral)");
         }
         else
         {
-            w.Line($"{spec.Forward!.Modifiers} partial {CodeNames.Tensor} Forward({arguments})");
+            w.Line($"{spec.Forward!.Modifiers} partial {returnType} Forward({arguments})");
         }
 
         w.Line("{");
         using (w.Indent())
-            EmitBody(w, plan, new SymbolMap(spec, forwardFields));
+        {
+            // Each argument's check ends with a blank line.
+            w.Lines(prologue.ToString().TrimEnd('\n'));
+            w.Line();
+            w.Lines(body.ToString().TrimEnd('\n'));
+        }
+
         w.Line("}");
 
         if (plan.Column is { } column)
         {
             w.Line();
-            ColumnEmitter.EmitMembers(w, plan, column, new SymbolMap(spec, forwardFields));
+            ColumnEmitter.EmitMembers(w, column, symbols);
         }
 
-        return w.ToString().TrimEnd('\n');
+        return new ForwardCode(w.ToString().TrimEnd('\n'), symbols.FieldsRead);
     }
 
-    private static void EmitBody(IndentedWriter w, ModelPlan plan, SymbolMap symbols)
+    /// <summary>
+    /// <c>Tensor</c>, or for several outputs the tuple with the user's element names:
+    /// <c>(global::TorchSharp.torch.Tensor Mu, global::TorchSharp.torch.Tensor LogVar)</c>.
+    /// </summary>
+    public static string ReturnType(ModelPlan plan)
+        => plan.ReturnsTuple ? "(" + string.Join(", ", plan.Outputs.Select(o => $"{CodeNames.Tensor} {o.Name}")) + ")" : CodeNames.Tensor;
+
+    /// <summary>The outputs as docs show them: <c>[B, 10]</c>, or <c>(Mu: [B, latent], LogVar: [B, latent])</c>.</summary>
+    public static string OutputText(ModelPlan plan)
+        => plan.ReturnsTuple ? "(" + string.Join(", ", plan.Outputs.Select(o => o.Name + ": " + ShapeText.Format(o.Shape))) + ")" : ShapeText.Format(plan.Outputs[0].Shape);
+
+    private static void EmitPrologue(IndentedWriter w, ModelPlan plan, LocalNames locals, SymbolMap symbols, string model)
     {
-        var used = RuntimeSymbolsUsed(plan);
+        var used = new HashSet<string>(symbols.RuntimeSymbolsRead, StringComparer.Ordinal);
+        used.UnionWith(SymbolsComparedByLaterPositions(plan));
         var kinds = ArgumentKinds.Of(plan);
         foreach (var input in plan.Inputs)
-            EmitInputCheck(w, Naming.Escape(plan.Spec.Name), input, symbols, used, kinds);
-        var forwardGuards = plan.Guards.Where(g => g.AtForward).ToList();
-        foreach (var guard in forwardGuards)
-            GuardCode.Emit(w, Naming.Escape(plan.Spec.Name), guard, symbols.Map);
-        if (forwardGuards.Count > 0)
-            w.Line();
-
-        w.Line($"using var scope = {CodeNames.Torch}.NewDisposeScope();");
-        var inputs = new HashSet<string>(plan.Inputs.Select(i => Naming.Escape(i.Name)), StringComparer.Ordinal);
-        var layerIndex = 0;
-        for (var m = 0; m < plan.Members.Count; m++)
         {
-            var member = plan.Members[m];
-            var current = member.InputVariable;
-            var columnLayer = plan.Column?.FirstOrDefault(l => l.Member == member.Name);
-            var isColumnLayer = columnLayer is not null;
-            w.Line();
-            w.Line($"// {member.Name}: {ShapeText.Format(member.InputShape)} → {ShapeText.Format(member.OutputShape)}");
-            var declared = false;
-            for (var o = 0; o < member.Ops.Count; o++)
+            var name = Naming.Escape(input.Name);
+            var shape = locals.ShapeOf(input);
+            var conditions = new List<string> { $"{shape}.Length != {input.Shape.Count}" };
+            var declarations = new List<string>();
+            // Symbols this argument binds, by position: compared by position, as their locals come after the check.
+            var binding = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < input.Shape.Count; i++)
             {
-                var op = member.Ops[o];
-                if (o == columnLayer?.InputOp)
+                var symbol = input.Bindings[i];
+                if (symbol.Length > 0 && !binding.ContainsKey(symbol))
                 {
-                    // Earlier columns' inputs to this layer (a flattened map before its Flatten) feed the later
-                    // columns' lateral adapters.
-                    w.Line($"layerInputs?.Add({(inputs.Contains(current) ? current : "scope.MoveToOuter(" + current + ")")});");
+                    binding[symbol] = i;
+                    if (used.Contains(symbol))
+                        declarations.Add($"var {symbol} = {shape}[{i}];");
+                    continue;
                 }
 
-                if (op.Kind == "Layer" && member.Layer!.Repeat is not null)
-                {
-                    if (!declared)
-                        w.Line($"var {member.Variable} = {current};");
-                    using (w.Block($"foreach (var block in {member.FieldName})"))
-                        w.Line($"{member.Variable} = block.call({string.Join(", ", new[] { member.Variable }.Concat(op.Args.Select(symbols.Value)))});");
-                }
-                else
-                {
-                    var inPlace = InPlaceActivations.Allowed(op, o > 0 ? member.Ops[o - 1] : null, member);
-                    var expression = OpCode.Apply(op, current, member, symbols.Value, inPlace);
-                    w.Line(declared ? $"{member.Variable} = {expression};" : $"var {member.Variable} = {expression};");
-                }
-
-                declared = true;
-                current = member.Variable;
-                if (op.Kind is "Layer" or "ScaledLayer" && isColumnLayer && layerIndex++ > 0)
-                {
-                    using (w.Block("if (lateral is not null)"))
-                        w.Line($"{member.Variable} = lateral({layerIndex - 1}, {member.Variable});");
-                }
+                var code = input.Shape[i].ToCode(s => binding.TryGetValue(s, out var position) ? $"{shape}[{position}]" : symbols.Map(s));
+                conditions.Add($"{shape}[{i}] != {code}");
             }
-        }
 
-        w.Line();
-        w.Line($"return scope.MoveToOuter({plan.OutputVariable});");
+            w.Line($"var {shape} = {name}.shape;");
+            w.Line($"if ({string.Join(" || ", conditions)})");
+            using (w.Indent())
+                w.Line($"throw {CodeNames.ShapeMismatch}.ForArgument(nameof({model}), \"{input.Name}\", \"{ShapeText.Format(input.Shape)}\", {shape});");
+            if (kinds.TryGetValue(input.Name, out var kind))
+                w.Line($"{CodeNames.ArgumentChecks}.{kind}(this, nameof({model}), \"{input.Name}\", {name});");
+            foreach (var line in declarations)
+                w.Line(line);
+            w.Line();
+        }
     }
 
-    // Symbolic dims the forward code reads after the prologue; the others need no local.
-    private static HashSet<string> RuntimeSymbolsUsed(ModelPlan plan)
+    // Symbols a later position of the prologue compares against after their own argument bound them.
+    private static IEnumerable<string> SymbolsComparedByLaterPositions(ModelPlan plan)
     {
-        var used = new HashSet<string>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var input in plan.Inputs)
         {
-            // The prologue compares a dim repeated within one argument by position, without the local.
             var bindingHere = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < input.Shape.Count; i++)
             {
@@ -131,49 +139,58 @@ internal static class ForwardEmitter
                     continue;
                 }
 
-                used.UnionWith(input.Shape[i].Symbols.Where(s => !bindingHere.Contains(s)));
+                foreach (var symbol in input.Shape[i].Symbols.Where(s => !bindingHere.Contains(s)))
+                    yield return symbol;
             }
         }
-
-        foreach (var guard in plan.Guards.Where(g => g.AtForward))
-            used.UnionWith(guard.Left.Symbols.Concat(guard.Right.Symbols));
-        foreach (var op in plan.Members.SelectMany(m => m.Ops))
-            used.UnionWith(op.Args.Where(a => a.Dim is not null).SelectMany(a => a.Dim!.Symbols));
-        return used;
     }
 
-    private static void EmitInputCheck(IndentedWriter w, string model, InputPlan input, SymbolMap symbols, HashSet<string> used, Dictionary<string, string> kinds)
+    private static void EmitBody(IndentedWriter w, ModelPlan plan, LocalNames locals, SymbolMap symbols, string model)
     {
-        var name = Naming.Escape(input.Name);
-        var shape = input.ShapeLocal;
-        var conditions = new List<string> { $"{shape}.Length != {input.Shape.Count}" };
-        var bindings = new List<string>();
-        // Symbols this argument binds, by position: they are compared by position, as their locals come after the check.
-        var binding = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < input.Shape.Count; i++)
+        var forwardGuards = plan.Guards.Where(g => g.AtForward).ToList();
+        foreach (var guard in forwardGuards)
+            GuardCode.Emit(w, model, guard, symbols.Map);
+        if (forwardGuards.Count > 0)
+            w.Line();
+
+        w.Line($"using var scope = {CodeNames.Torch}.NewDisposeScope();");
+        // An argument belongs to the caller; an intermediate is moved out of the scope to outlive it.
+        var arguments = new HashSet<string>(plan.Inputs.Select(i => Naming.Escape(i.Name)), StringComparer.Ordinal);
+        var layerIndex = 0;
+        foreach (var member in plan.Members)
         {
-            var symbolName = input.Bindings[i];
-            if (symbolName.Length > 0 && !symbols.IsBound(symbolName) && !binding.ContainsKey(symbolName))
+            var column = plan.Column?.FirstOrDefault(l => l.Member == member.Name);
+            w.Line();
+            w.Line($"// {member.Name}: {ShapeText.Format(member.InputShape)} → {(member.HasValue ? ShapeText.Format(member.OutputShape) : PartsText(member))}");
+            var f = new ForwardLowering(w, locals, symbols, model, member, locals.Of(member.Input));
+            for (var o = 0; o < member.Ops.Count; o++)
             {
-                binding[symbolName] = i;
-                if (used.Contains(symbolName))
-                    bindings.Add($"var {symbolName} = {shape}[{i}];");
-                continue;
+                var op = member.Ops[o].Op;
+                if (o == column?.InputOp)
+                {
+                    // Earlier columns' inputs to this layer (a flattened map before its Flatten) feed the later
+                    // columns' lateral adapters.
+                    w.Line($"layerInputs?.Add({(arguments.Contains(f.Value) ? f.Value : "scope.MoveToOuter(" + f.Value + ")")});");
+                }
+
+                f.InPlace = op.MayRunInPlace && o > 0 && member.Ops[o - 1].Op is Layer { OutputIsFresh: true, Repeat: null };
+                op.Lower(f);
+                if (op is Layer && column is not null && layerIndex++ > 0)
+                {
+                    using (w.Block("if (lateral is not null)"))
+                        w.Line($"{f.Target} = lateral({layerIndex - 1}, {f.Target});");
+                }
             }
 
-            var code = input.Shape[i].ToCode(s => binding.TryGetValue(s, out var position) ? $"{shape}[{position}]" : symbols.Map(s));
-            conditions.Add($"{shape}[{i}] != {code}");
+            if (member.HasValue)
+                f.Settle();
         }
 
-        w.Line($"var {shape} = {name}.shape;");
-        w.Line($"if ({string.Join(" || ", conditions)})");
-        using (w.Indent())
-            w.Line($"throw {CodeNames.ShapeMismatch}.ForArgument(nameof({model}), \"{input.Name}\", \"{ShapeText.Format(input.Shape)}\", {shape});");
-        if (kinds.TryGetValue(name, out var kind))
-            w.Line($"{CodeNames.ArgumentChecks}.{kind}(this, nameof({model}), \"{input.Name}\", {name});");
-        foreach (var line in bindings)
-            w.Line(line);
-        symbols.Bind(binding.Keys);
         w.Line();
+        var outputs = plan.Outputs.Select(o => $"scope.MoveToOuter({locals.Of(o.Tap)})").ToList();
+        w.Line($"return {(plan.ReturnsTuple ? "(" + string.Join(", ", outputs) + ")" : outputs[0])};");
     }
+
+    private static string PartsText(MemberPlan member)
+        => string.Join(", ", member.Ops.Select(o => o.Op).OfType<IProducesTaps>().SelectMany(p => p.Produced).Select(p => p.Name));
 }

@@ -1,6 +1,7 @@
+using ModelDsl.Generator.Model;
 using System;
 using System.Linq;
-using ModelDsl.Generator.Model;
+using ModelDsl.Generator.Plan;
 
 namespace ModelDsl.Generator.Emit;
 
@@ -29,7 +30,7 @@ internal static class GuardCode
     /// <summary>A real hyperparameter out of its range is an argument error of the constructor.</summary>
     public static void EmitRange(IndentedWriter w, RateGuardPlan rate)
     {
-        var name = Check.Naming.Escape(rate.Name);
+        var name = Naming.Escape(rate.Name);
         var min = rate.Min.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
         var max = rate.Max.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
         w.Line($"if (!({name} >= {min} && {name} <= {max}))");

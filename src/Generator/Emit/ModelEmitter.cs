@@ -1,9 +1,11 @@
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using ModelDsl.Generator.Check;
+using ModelDsl.Generator.Catalogue.Layers;
+using ModelDsl.Generator.Catalogue.Steps;
 using ModelDsl.Generator.Model;
+using ModelDsl.Generator.Plan;
+using ModelDsl.Generator.Shapes;
 
 namespace ModelDsl.Generator.Emit;
 
@@ -17,24 +19,23 @@ internal static class ModelEmitter
     public static string Emit(ModelPlan plan)
     {
         var spec = plan.Spec;
-        var forwardFields = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        var forward = ForwardEmitter.Emit(plan, forwardFields);
+        var forward = ForwardEmitter.Emit(plan);
 
         var w = new IndentedWriter().FileHeader(spec.Namespace);
 
         var inputTypes = string.Join(", ", plan.Inputs.Select(_ => CodeNames.Tensor));
         w.Line("/// <summary>");
-        w.Line($"/// {Xml(spec.Name)}: {string.Join(", ", plan.Inputs.Select(i => Xml(ShapeText.Format(i.Shape))))} → {Xml(ShapeText.Format(plan.OutputShape))}; {Xml(SummaryTable.Count(plan.ParameterCount))} parameters.");
+        w.Line($"/// {Xml(spec.Name)}: {string.Join(", ", plan.Inputs.Select(i => Xml(ShapeText.Format(i.Shape))))} → {Xml(ForwardEmitter.OutputText(plan))}; {Xml(SummaryTable.Count(plan.ParameterCount))} parameters.");
         w.Line("/// </summary>");
         var interfaces = plan.Column is null ? "" : ", " + CodeNames.ColumnInterface;
-        using (w.Block($"partial class {Naming.Escape(spec.Name)} : {CodeNames.Nn}.Module<{inputTypes}, {CodeNames.Tensor}>{interfaces}"))
+        using (w.Block($"partial class {Naming.Escape(spec.Name)} : {CodeNames.Nn}.Module<{inputTypes}, {ForwardEmitter.ReturnType(plan)}>{interfaces}"))
         {
             foreach (var member in plan.Members)
                 w.Line($"private readonly {FieldType(member)} {member.FieldName};");
-            foreach (var field in forwardFields)
+            foreach (var field in forward.FieldsRead)
                 w.Line($"private readonly {spec.Parameters.First(p => p.Name == field.Value).Type} {field.Key};");
             w.Line();
-            EmitConstructor(w, plan, forwardFields);
+            EmitConstructor(w, plan, forward.FieldsRead);
             EmitHyperparameters(w, spec);
             foreach (var member in plan.Members)
                 EmitProperty(w, member);
@@ -47,7 +48,7 @@ internal static class ModelEmitter
             w.Line("}");
             TieEmitter.EmitConversionHooks(w, plan);
             w.Line();
-            w.Lines(forward);
+            w.Lines(forward.Text);
             w.Line();
             w.Line("/// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>");
             w.Line("public static string Summary() =>");
@@ -116,31 +117,34 @@ internal static class ModelEmitter
 
     private static void EmitLayerConstruction(IndentedWriter w, MemberPlan member)
     {
-        var layer = member.Layer!;
-        string Value(OpArg arg) => arg.Dim?.ToCode(Naming.Escape) ?? arg.Literal ?? Naming.Escape(arg.Hyper!);
+        var layer = member.Layer;
+        var c = new ConstructionLowering(member.FieldName);
         if (layer.Repeat is { } repeat)
         {
             w.Line($"{member.FieldName} = new {FieldType(member)}();");
-            using (w.Block($"for (var i = 0; i < {repeat.ToCode(Naming.Escape)}; i++)"))
-                w.Line($"{member.FieldName}.Add({LayerCode.Construct(layer, Value)});");
+            using (w.Block($"for (var i = 0; i < {c.Code(repeat)}; i++)"))
+                w.Line($"{member.FieldName}.Add({layer.Construct(c)});");
         }
         else
         {
-            w.Line($"{member.FieldName} = {LayerCode.Construct(layer, Value)};");
+            w.Line($"{member.FieldName} = {layer.Construct(c)};");
         }
 
         w.Line($"register_module(\"{member.StateKey}\", {member.FieldName});");
-        // Scaled embeddings start at N(0, 1/dim), so that after the √dim scale they have unit variance.
-        if (member.Ops.Any(o => o.Kind == "ScaledLayer"))
-            w.Line($"{CodeNames.Nn}.init.normal_({member.FieldName}.weight!, 0.0, 1.0 / global::System.Math.Sqrt({layer.Args.First(a => a.Name == "dim").Dim!.ToCode(Naming.Escape)}));");
+        foreach (var line in layer.AfterConstruction(c))
+            w.Line(line);
     }
 
     private static void EmitProperty(IndentedWriter w, MemberPlan member)
     {
-        w.Line($"/// <summary>{Xml(LayerCode.Chain(member))}: {Xml(ShapeText.Format(member.InputShape))} → {Xml(ShapeText.Format(member.OutputShape))}; {Xml(SummaryTable.Count(member.Parameters))} parameters; state-dict key <c>{member.StateKey}</c>.</summary>");
+        var output = member.HasValue ? ShapeText.Format(member.OutputShape) : string.Join(", ", member.Ops.Select(o => o.Op).OfType<IProducesTaps>().SelectMany(p => p.Produced).Select(p => p.Name));
+        w.Line($"/// <summary>{Xml(Chain(member))}: {Xml(ShapeText.Format(member.InputShape))} → {Xml(output)}; {Xml(SummaryTable.Count(member.Parameters))} parameters; state-dict key <c>{member.StateKey}</c>.</summary>");
         w.Line($"{(member.Modifiers.Length > 0 ? member.Modifiers + " " : "")}partial {member.TypeName} {Naming.Escape(member.Name)} => {member.FieldName};");
         w.Line();
     }
+
+    // The member's operations for its XML docs: "BatchNorm1d → LeakyReLU → Reshape".
+    private static string Chain(MemberPlan member) => string.Join(" → ", member.Ops.Select(o => o.Op).Where(o => o is not InputOp).Select(o => o.Name));
 
     private static void EmitParameterCount(IndentedWriter w, ModelPlan plan)
     {
@@ -152,7 +156,7 @@ internal static class ModelEmitter
     }
 
     internal static string FieldType(MemberPlan member)
-        => member.Layer?.Repeat is not null ? $"{CodeNames.ModuleList}<{member.Layer.NestedType}>" : member.TypeName;
+        => member.Layer is NestedLayer { Repeat: not null } nested ? $"{CodeNames.ModuleList}<{nested.Type}>" : member.TypeName;
 
     internal static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

@@ -1,5 +1,5 @@
 using System.Linq;
-using ModelDsl.Generator.Check;
+using ModelDsl.Generator.Plan;
 using ModelDsl.Generator.Model;
 
 namespace ModelDsl.Generator.Emit;
@@ -32,9 +32,11 @@ internal static class PlaceholderEmitter
     private static void EmitClass(IndentedWriter w, ModelSpec spec)
     {
         var inputs = spec.Forward?.Inputs ?? EquatableArray<InputSpec>.Empty;
-        var tensorsOnly = spec.Forward is not null && inputs.Count is > 0 and <= 6 && inputs.All(i => i.Type == CodeNames.Tensor) && spec.Forward.ReturnType == CodeNames.Tensor;
+        // A tuple of named Tensors is the base's result type, as in the generated class.
+        var result = spec.Forward is { ReturnsTuple: true } tuple && tuple.Outputs.All(o => o.Name is not null) ? tuple.ReturnType : CodeNames.Tensor;
+        var tensorsOnly = spec.Forward is not null && inputs.Count is > 0 and <= 6 && inputs.All(i => i.Type == CodeNames.Tensor) && (spec.Forward.ReturnType == CodeNames.Tensor || result != CodeNames.Tensor);
         var arity = tensorsOnly ? inputs.Count : 1;
-        var types = string.Join(", ", Enumerable.Repeat(CodeNames.Tensor, arity + 1));
+        var types = string.Join(", ", Enumerable.Repeat(CodeNames.Tensor, arity).Append(tensorsOnly ? result : CodeNames.Tensor));
         // Only a class can take the Module base; a record or struct gets its partial members implemented, nothing else.
         var isClass = spec.Keyword == "class";
         var name = Naming.Escape(spec.Name);
@@ -58,7 +60,7 @@ internal static class PlaceholderEmitter
                 ? string.Join(", ", inputs.Select(i => $"{CodeNames.Tensor} {Naming.Escape(i.Name)}"))
                 : $"{CodeNames.Tensor} input";
             if (isClass)
-                w.Line($"public override {CodeNames.Tensor} forward({arguments}) => {Failure};");
+                w.Line($"public override {(tensorsOnly ? result : CodeNames.Tensor)} forward({arguments}) => {Failure};");
             if (spec.Forward is { } forward)
             {
                 var declared = string.Join(", ", forward.Inputs.Select(i => $"{i.Type} {Naming.Escape(i.Name)}"));

@@ -2,8 +2,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
-using ModelDsl.Generator.Check;
-using ModelDsl.Generator.Model;
+using ModelDsl.Generator.Plan;
+using ModelDsl.Generator.Shapes;
 
 namespace ModelDsl.Generator.Emit;
 
@@ -16,7 +16,7 @@ internal static class SummaryTable
         foreach (var input in plan.Inputs)
             rows.Add(new[] { input.Name + " (input)", ShapeText.Format(input.Shape), "0" });
         foreach (var member in plan.Members)
-            rows.Add(new[] { member.StateKey + " (" + LayerCode.Describe(member.Layer!) + ")", ShapeText.Format(member.OutputShape), Count(member.Parameters) });
+            rows.Add(new[] { member.StateKey + " (" + member.Layer.Describe + ")", member.HasValue ? ShapeText.Format(member.OutputShape) : "(split)", Count(member.Parameters) });
 
         var widths = Enumerable.Range(0, 3).Select(c => rows.Max(r => r[c].Length)).ToArray();
         var rule = new string('-', widths.Sum() + 4);

@@ -1,32 +1,39 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using ModelDsl.Generator.Model;
+using ModelDsl.Generator.Plan;
 
 namespace ModelDsl.Generator.Emit;
 
 /// <summary>
-/// How code outside the constructor reads a dim's symbols: symbolic input dims are locals bound in the Forward
-/// prologue; hyperparameters are the model's properties (<c>Embed</c>), or private fields where a property
-/// name is taken, recorded here so only the fields actually read are declared.
+/// How <c>Forward</c> code reads a dim's symbols: symbolic input dims are locals bound in the prologue;
+/// hyperparameters are the model's properties (<c>Embed</c>), or private fields where a property name is taken.
+/// It records what it was asked for, so the prologue declares only the locals the code reads and the class only the
+/// fields it reads.
 /// </summary>
-internal sealed class SymbolMap(ModelSpec spec, SortedDictionary<string, string> fields) // field → hyperparameter
+internal sealed class SymbolMap(ModelSpec spec, IEnumerable<string> runtimeSymbols)
 {
-    private readonly HashSet<string> _bound = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _runtime = new(runtimeSymbols, StringComparer.Ordinal);
 
-    public bool IsBound(string symbol) => _bound.Contains(symbol);
+    /// <summary>The symbolic input dims read so far.</summary>
+    public HashSet<string> RuntimeSymbolsRead { get; } = new(StringComparer.Ordinal);
 
-    public void Bind(IEnumerable<string> symbols) => _bound.UnionWith(symbols);
+    /// <summary>The private fields read so far, each with its hyperparameter.</summary>
+    public SortedDictionary<string, string> FieldsRead { get; } = new(StringComparer.Ordinal);
 
-    public string Map(string symbol) => _bound.Contains(symbol) ? symbol : Hyperparameter(symbol);
+    public string Map(string symbol)
+    {
+        if (!_runtime.Contains(symbol))
+            return Hyperparameter(symbol);
+        RuntimeSymbolsRead.Add(symbol);
+        return symbol;
+    }
 
-    public string Value(OpArg arg) => arg.Dim?.ToCode(Map) ?? (arg.Hyper is not null ? Hyperparameter(arg.Hyper) : arg.Literal!);
-
-    private string Hyperparameter(string name)
+    public string Hyperparameter(string name)
     {
         var accessor = HyperparameterNames.Accessor(spec, name);
         if (accessor.StartsWith("_", StringComparison.Ordinal))
-            fields[accessor] = name;
+            FieldsRead[accessor] = name;
         return accessor;
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
-using ModelDsl.Generator.Model;
+using ModelDsl.Generator.Catalogue.Layers;
+using ModelDsl.Generator.Plan;
 
 namespace ModelDsl.Generator.Emit;
 
@@ -59,8 +60,8 @@ internal static class TieEmitter
     {
         foreach (var member in plan.Members)
         {
-            if (member.Layer!.Args.FirstOrDefault(a => a.Name == "tiedTo") is { } tied)
-                yield return $"{plan.Members.First(m => m.Name == tied.Literal).FieldName}.weight = {member.FieldName}.weight!";
+            if (member.Layer is LinearLayer { TiedTo: { } tied })
+                yield return $"{plan.Members.First(m => m.Name == tied).FieldName}.weight = {member.FieldName}.weight!";
         }
     }
 }

@@ -4,6 +4,7 @@ namespace ModelDsl.Generator.Model;
 /// <param name="Namespace">The namespace as generated code declares it (keywords escaped); "" for the global one.</param>
 /// <param name="IsPublic">Whether other assemblies see the class (it and its containing types are public).</param>
 /// <param name="HasClashingConstructor">Whether the class declares the constructor the generator writes (reported; placeholders leave it out).</param>
+/// <param name="Methods">Methods other than Forward that declare a shape contract, for <c>[Call]</c>.</param>
 /// <param name="HintName">The generated file's name, unique per type, e.g. <c>Samples.Mlp.g.cs</c>.</param>
 internal sealed record ModelSpec(
     string Namespace,
@@ -16,6 +17,7 @@ internal sealed record ModelSpec(
     ForwardSpec? Forward,
     bool IsProgressiveColumn,
     EquatableArray<string> MemberNames,
+    EquatableArray<MethodSpec> Methods,
     string TypeParameters,
     string Keyword,
     EquatableArray<string> ContainingTypes,
@@ -42,16 +44,26 @@ internal sealed record MemberSpec(
     ModelSpec? Nested,
     LocationInfo? Location);
 
-/// <summary>One attribute of a member, in source order.</summary>
+/// <summary>
+/// One attribute of a member, in source order. Every argument is named: a constructor argument takes the name of
+/// the property that exposes it (<c>outFeatures</c> → <c>OutFeatures</c>), so rules read all of them by <c>nameof</c>.
+/// </summary>
+/// <param name="AttributeName">The attribute class's name, e.g. <c>LinearAttribute</c>.</param>
+/// <param name="Unbound">Whether the compiler could not bind the attribute's constructor (its arguments are then unreadable).</param>
 internal sealed record StepSpec(
-    string Name,
-    EquatableArray<ArgValue> Positional,
-    EquatableArray<NamedArg> Named,
+    string AttributeName,
+    EquatableArray<NamedArg> Args,
+    bool Unbound,
     LocationInfo? Location)
 {
+    /// <summary>The name users write: <c>Linear</c> for <c>LinearAttribute</c>.</summary>
+    public string Name => AttributeName.EndsWith("Attribute", System.StringComparison.Ordinal)
+        ? AttributeName.Substring(0, AttributeName.Length - "Attribute".Length)
+        : AttributeName;
+
     public ArgValue? Get(string name)
     {
-        foreach (var arg in Named)
+        foreach (var arg in Args)
             if (arg.Name == name)
                 return arg.Value;
         return null;
@@ -87,12 +99,31 @@ internal sealed record ArgValue(ArgKind Kind, string Text, EquatableArray<ArgVal
 }
 
 /// <summary>The user's <c>partial Forward</c> declaration.</summary>
+/// <param name="Outputs">One output for a <c>Tensor</c> return; one per element for a tuple of tensors.</param>
+/// <param name="ReturnsTuple">Whether Forward returns a tuple, whose elements name the values returned.</param>
 internal sealed record ForwardSpec(
     string Modifiers,
     string ReturnType,
     EquatableArray<InputSpec> Inputs,
+    EquatableArray<OutputSpec> Outputs,
+    bool ReturnsTuple,
+    LocationInfo? Location);
+
+/// <summary>
+/// One value Forward returns: the tuple element's name (null for a single <c>Tensor</c>), and the <c>[return: Shape]</c>
+/// declared for it, if any.
+/// </summary>
+internal sealed record OutputSpec(string? Name, EquatableArray<ArgValue>? Shape, LocationInfo? Location);
+
+/// <summary>
+/// A method a <c>[Call]</c> step may invoke: its parameters with their declared shapes and its declared return shape.
+/// <paramref name="Problem"/> says why it cannot be a step (not returning a Tensor, generic, …), else null.
+/// </summary>
+internal sealed record MethodSpec(
+    string Name,
+    EquatableArray<InputSpec> Parameters,
     EquatableArray<ArgValue>? ReturnShape,
-    LocationInfo? ReturnShapeLocation,
+    string? Problem,
     LocationInfo? Location);
 
 /// <summary>One <c>Forward</c> parameter and its declared shape.</summary>

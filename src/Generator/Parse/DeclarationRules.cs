@@ -42,7 +42,7 @@ internal static class DeclarationRules
         if (tied && type.GetMembers("_to").FirstOrDefault(m => !m.IsImplicitlyDeclared) is { } hook)
             Report(diagnostics, DiagnosticDescriptors.UnsupportedModelDeclaration, hook, type.Name, "'_to' is overridden by the generator to keep tied weights one tensor after a move or cast; remove yours");
 
-        var layerFields = model.Members.Select(m => ModelDsl.Generator.Check.Naming.FieldName(m.Name)).ToList();
+        var layerFields = model.Members.Select(m => Naming.FieldName(m.Name)).ToList();
         foreach (var field in layerFields.Where(f => type.GetMembers(f).Any(m => !m.IsImplicitlyDeclared)))
             Report(diagnostics, DiagnosticDescriptors.UnsupportedModelDeclaration, type.GetMembers(field).First(), type.Name, $"'{field}' is the field the generator writes for a layer; rename yours");
         foreach (var group in layerFields.GroupBy(f => f).Where(g => g.Count() > 1))

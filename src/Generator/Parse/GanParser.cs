@@ -52,7 +52,7 @@ internal static class GanParser
         var ignored = new List<DiagnosticInfo>();
         var spec = new GanSpec(
             TypeNames.Namespace(type),
-            Check.Naming.Escape(type.Name),
+            Naming.Escape(type.Name),
             generator!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             discriminator!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             ModelParser.ReadModel(generator, ignored, depth: 0, cancellationToken),

@@ -99,7 +99,8 @@ internal static class ModelParser
             forward,
             type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.ProgressiveColumnAttribute),
             type.GetMembers().Where(m => !m.IsImplicitlyDeclared).Select(m => m.Name).Distinct().OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray(),
-            type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(t => Check.Naming.Escape(t.Name))) + ">",
+            ReadMethods(type),
+            type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(t => Naming.Escape(t.Name))) + ">",
             type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>().Select(Keyword).FirstOrDefault() ?? "class",
             containing.ToEquatableArray(),
             TypeNames.HintName(type),
@@ -135,20 +136,22 @@ internal static class ModelParser
         {
             if (!IsDslStep(attribute.AttributeClass))
                 continue;
-            var name = attribute.AttributeClass!.Name;
-            if (name.EndsWith("Attribute"))
-                name = name.Substring(0, name.Length - "Attribute".Length);
-            var positional = attribute.ConstructorArguments.Select(ArgReader.Read).ToEquatableArray();
-            var named = attribute.NamedArguments.Select(a => new NamedArg(a.Key, ArgReader.Read(a.Value))).ToEquatableArray();
-            // A constructor that failed to bind leaves no arguments; mark it so the check stage reports it.
-            if (attribute.AttributeConstructor is null)
-                positional = new[] { ArgValue.Of(ArgKind.Other, "?") }.ToEquatableArray();
-            steps.Add(new StepSpec(name, positional, named, LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax())));
+            // A constructor argument is named after the property exposing it (outFeatures → OutFeatures), so that
+            // rules read every argument by the property's nameof; a params array arrives as one array argument.
+            var args = new List<NamedArg>();
+            var constructor = attribute.AttributeConstructor;
+            for (var i = 0; constructor is not null && i < attribute.ConstructorArguments.Length && i < constructor.Parameters.Length; i++)
+                args.Add(new NamedArg(PropertyName(constructor.Parameters[i].Name), ArgReader.Read(attribute.ConstructorArguments[i])));
+            args.AddRange(attribute.NamedArguments.Select(a => new NamedArg(a.Key, ArgReader.Read(a.Value))));
+            steps.Add(new StepSpec(attribute.AttributeClass!.Name, args.ToEquatableArray(), constructor is null, LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax())));
         }
 
         // Roslyn returns attributes in source order within one declaration; keep that order explicitly.
         return steps.OrderBy(s => s.Location?.Span.Start ?? 0).ToList();
     }
+
+    private static string PropertyName(string parameter)
+        => parameter.Length == 0 ? parameter : char.ToUpperInvariant(parameter[0]) + parameter.Substring(1);
 
     private static bool IsDslStep(INamedTypeSymbol? attributeClass)
     {
@@ -246,8 +249,9 @@ internal static class ModelParser
             return null;
         }
 
-        if (!IsTensor(method.ReturnType) || method.RefKind != RefKind.None)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, location, type.Name, $"it must return Tensor by value, not '{(method.RefKind == RefKind.None ? "" : "ref ")}{method.ReturnType.ToDisplayString()}'"));
+        var outputElements = OutputElements(method.ReturnType);
+        if (outputElements is null || method.RefKind != RefKind.None)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, location, type.Name, $"it must return Tensor, or a tuple of 2 to 7 Tensors, by value, not '{(method.RefKind == RefKind.None ? "" : "ref ")}{method.ReturnType.ToDisplayString()}'"));
         if (method.Parameters.Length is 0 or > 6)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, location, type.Name, $"it takes {method.Parameters.Length} arguments; 1 to 6 tensors are supported"));
         if (method.IsGenericMethod || method.IsStatic)
@@ -261,29 +265,89 @@ internal static class ModelParser
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, parameterLocation, type.Name, $"argument {parameter.Ordinal + 1} has no valid name"));
             if (!IsTensor(parameter.Type) || HasModifiers(parameter))
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, parameterLocation, type.Name, $"argument '{parameter.Name}' must be a Tensor passed by value, without modifiers such as 'ref', 'this' or 'params'"));
-            var shape = ReadShape(parameter.GetAttributes());
-            if (shape is null)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, parameterLocation, type.Name, $"argument '{parameter.Name}' needs a [Shape(...)] attribute"));
-            inputs.Add(new InputSpec(parameter.Name, parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), shape?.Dims, parameterLocation));
+            var shapes = ReadShapes(parameter.GetAttributes());
+            if (shapes.Count != 1)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, parameterLocation, type.Name, $"argument '{parameter.Name}' needs {(shapes.Count == 0 ? "a" : "exactly one")} [Shape(...)] attribute"));
+            inputs.Add(new InputSpec(parameter.Name, parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), shapes.Count > 0 ? shapes[0].Dims : null, parameterLocation));
         }
 
-        var returnShape = ReadShape(method.GetReturnTypeAttributes());
-        return new ForwardSpec(ModifiersWithoutPartial(syntax.Modifiers), method.ReturnType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), inputs.ToEquatableArray(), returnShape?.Dims, returnShape?.Location ?? location, location);
+        var outputs = ReadOutputs(type, method, outputElements ?? new List<string?> { null }, location, diagnostics);
+        return new ForwardSpec(ModifiersWithoutPartial(syntax.Modifiers), method.ReturnType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), inputs.ToEquatableArray(), outputs, method.ReturnType.IsTupleType, location);
     }
 
-    private static (EquatableArray<ArgValue> Dims, LocationInfo? Location)? ReadShape(ImmutableArray<AttributeData> attributes)
+    // The names of the returned values: [null] for a Tensor, the element names of a tuple of Tensors; null otherwise.
+    private static List<string?>? OutputElements(ITypeSymbol returnType)
     {
+        if (IsTensor(returnType))
+            return new List<string?> { null };
+        if (returnType is not INamedTypeSymbol { IsTupleType: true } tuple || tuple.TupleElements.Length is < 2 or > 7 || !tuple.TupleElements.All(e => IsTensor(e.Type)))
+            return null;
+        return tuple.TupleElements.Select(e => e.IsExplicitlyNamedTupleElement ? e.Name : null).ToList();
+    }
+
+    // One [return: Shape] per returned value, in order (or none at all); a tuple's elements must be named.
+    private static EquatableArray<OutputSpec> ReadOutputs(INamedTypeSymbol type, IMethodSymbol method, List<string?> elements, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        var shapes = ReadShapes(method.GetReturnTypeAttributes());
+        var isTuple = method.ReturnType.IsTupleType;
+        if (shapes.Count > 0 && shapes.Count != elements.Count)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputShapeCount, shapes[elements.Count < shapes.Count ? elements.Count : 0].Location ?? location, type.Name, elements.Count, shapes.Count));
+            shapes.Clear();
+        }
+
+        var outputs = new List<OutputSpec>();
+        for (var i = 0; i < elements.Count; i++)
+        {
+            if (isTuple && elements[i] is null)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnnamedOutput, location, type.Name, i + 1));
+            outputs.Add(new OutputSpec(elements[i], shapes.Count > 0 ? shapes[i].Dims : null, shapes.Count > 0 ? shapes[i].Location ?? location : location));
+        }
+
+        return outputs.ToEquatableArray();
+    }
+
+    // Methods with a shape contract ([Shape] on a parameter or the return value): the targets of [Call] steps.
+    private static EquatableArray<MethodSpec> ReadMethods(INamedTypeSymbol type)
+    {
+        var methods = new List<MethodSpec>();
+        foreach (var method in InSourceOrder(type.GetMembers()).OfType<IMethodSymbol>())
+        {
+            if (method.MethodKind != MethodKind.Ordinary || method.Name == "Forward")
+                continue;
+            var returnShapes = ReadShapes(method.GetReturnTypeAttributes());
+            var parameterShapes = method.Parameters.Select(p => ReadShapes(p.GetAttributes())).ToList();
+            if (returnShapes.Count == 0 && parameterShapes.All(p => p.Count == 0))
+                continue;
+
+            var problem = !IsTensor(method.ReturnType) || method.ReturnsByRef || method.ReturnsByRefReadonly ? $"it must return Tensor, not '{method.ReturnType.ToDisplayString()}'"
+                : method.IsGenericMethod ? "it must not be generic"
+                : method.Parameters.Length == 0 ? "it must take the flowing value as its first Tensor parameter"
+                : method.Parameters.FirstOrDefault(p => !IsTensor(p.Type) || HasModifiers(p)) is { } wrong ? $"parameter '{wrong.Name}' must be a Tensor passed by value"
+                : parameterShapes.Select((shapes, i) => (shapes, i)).FirstOrDefault(p => p.shapes.Count != 1) is { shapes: not null } missing ? $"parameter '{method.Parameters[missing.i].Name}' needs exactly one [Shape(...)]"
+                : returnShapes.Count != 1 ? "its return value needs exactly one [return: Shape(...)]"
+                : null;
+            var parameters = method.Parameters.Select((p, i) => new InputSpec(p.Name, p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), parameterShapes[i].Count == 1 ? parameterShapes[i][0].Dims : null, LocationInfo.From(p.Locations.FirstOrDefault() ?? Location.None)));
+            methods.Add(new MethodSpec(method.Name, parameters.ToEquatableArray(), returnShapes.Count == 1 ? returnShapes[0].Dims : null, problem, LocationInfo.From(method.Locations.FirstOrDefault() ?? Location.None)));
+        }
+
+        return methods.ToEquatableArray();
+    }
+
+    private static List<(EquatableArray<ArgValue> Dims, LocationInfo? Location)> ReadShapes(ImmutableArray<AttributeData> attributes)
+    {
+        var shapes = new List<(EquatableArray<ArgValue> Dims, LocationInfo? Location)>();
         foreach (var attribute in attributes)
         {
             if (attribute.AttributeClass?.ToDisplayString() != KnownNames.ShapeAttribute)
                 continue;
             var location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax());
-            if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Kind != TypedConstantKind.Array)
-                return (new[] { ArgValue.Of(ArgKind.Other, "?") }.ToEquatableArray(), location);
-            return (ArgReader.Read(attribute.ConstructorArguments[0]).Items, location);
+            shapes.Add(attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Kind != TypedConstantKind.Array
+                ? (new[] { ArgValue.Of(ArgKind.Other, "?") }.ToEquatableArray(), location)
+                : (ArgReader.Read(attribute.ConstructorArguments[0]).Items, location));
         }
 
-        return null;
+        return shapes.OrderBy(s => s.Location?.Span.Start ?? 0).ToList();
     }
 
     /// <summary>A partial constructor the generator implements: no body, and not 'extern' (which makes it an implementation).</summary>

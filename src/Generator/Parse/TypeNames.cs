@@ -1,3 +1,4 @@
+using ModelDsl.Generator.Model;
 using System;
 using System.Globalization;
 using System.Linq;
@@ -48,7 +49,7 @@ internal static class TypeNames
 
     /// <summary>The namespace as generated code declares it, keywords escaped (<c>@class.Models</c>); "" for the global one.</summary>
     public static string Namespace(INamedTypeSymbol type)
-        => string.Join(".", Parts(type.ContainingNamespace).Select(Check.Naming.Escape));
+        => string.Join(".", Parts(type.ContainingNamespace).Select(Naming.Escape));
 
     /// <summary>
     /// The generated file's name: the type's metadata name (<c>Samples.Mlp.g.cs</c>, <c>Samples.Outer+Mlp.g.cs</c>,

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Text;
+using ModelDsl.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,9 +36,38 @@ public sealed class CharDataset : IDisposable
     public Tensor Validation { get; }
 
     /// <summary>Reads a UTF-8 text file.</summary>
-    /// <exception cref="InvalidDataException">The file is empty or too short for <paramref name="blockSize"/>.</exception>
-    public static CharDataset Load(string path, int blockSize, double trainFraction = 0.9) =>
-        FromText(File.ReadAllText(path), blockSize, trainFraction, Path.GetFileName(path));
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/> (or a folder is there).</exception>
+    /// <exception cref="InvalidDataException">The file is not UTF-8, is empty, or is too short for <paramref name="blockSize"/>.</exception>
+    public static CharDataset Load(string path, int blockSize, double trainFraction = 0.9)
+    {
+        var name = Path.GetFileName(path);
+        byte[] bytes;
+        using (var file = InputFile.OpenRead(path, "a text"))
+        {
+            if (file.Length > Array.MaxLength)
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{name} has {file.Length:N0} bytes, more than one string can hold."));
+            bytes = new byte[file.Length];
+            file.ReadExactly(bytes);
+        }
+        return FromText(DecodeUtf8(bytes, name), blockSize, trainFraction, name);
+    }
+
+    // Strict: a byte that is not UTF-8 would otherwise become U+FFFD, a character of the vocabulary.
+    private static string DecodeUtf8(byte[] bytes, string name)
+    {
+        var body = bytes.AsSpan();
+        if (body.StartsWith(Encoding.UTF8.Preamble))
+            body = body[Encoding.UTF8.Preamble.Length..];
+        try
+        {
+            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(body);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"{name} is not UTF-8 text: the bytes at offset {(long)e.Index + bytes.Length - body.Length:N0} are not a UTF-8 character."), e);
+        }
+    }
 
     /// <summary>Builds the dataset from text already in memory; <paramref name="name"/> appears in messages.</summary>
     /// <exception cref="InvalidDataException">The text is empty or a split is shorter than <paramref name="blockSize"/> + 1.</exception>

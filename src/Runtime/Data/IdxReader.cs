@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
+using ModelDsl.Training;
 
 namespace ModelDsl.Data;
 
@@ -13,6 +14,12 @@ namespace ModelDsl.Data;
 /// bytes rather than the file name. Every way a file can be wrong ends in an <see cref="InvalidDataException"/>
 /// naming the file, what was expected and what was found.
 /// </summary>
+/// <remarks>
+/// Nothing is allocated for the payload before the bytes are there: a raw file's header is checked against the
+/// file's length, and a gzip file's payload grows as it is decompressed, so a forged header costs what the file
+/// holds, not what the header claims. A gzip file must be one member, whole: its trailer's CRC-32 and length must
+/// match the data (.NET's <see cref="GZipStream"/> accepts a file cut before its trailer or followed by junk).
+/// </remarks>
 public static class IdxReader
 {
     private const byte UnsignedByteType = 0x08;
@@ -21,22 +28,13 @@ public static class IdxReader
     /// <summary>Reads an IDX file of unsigned bytes.</summary>
     /// <param name="path">The file, raw or gzip-compressed.</param>
     /// <param name="expectedRank">When given, a file of another rank is rejected (3 for images, 1 for labels).</param>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/> (or a folder is there).</exception>
     /// <exception cref="InvalidDataException">The file is not a complete, well-formed IDX file of bytes.</exception>
     public static IdxData Read(string path, int? expectedRank = null)
     {
         var name = Path.GetFileName(path);
-        using var file = File.OpenRead(path);
-        var gzip = IsGzip(file);
-        using var stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
-        try
-        {
-            return Read(stream, name, expectedRank);
-        }
-        catch (InvalidDataException e) when (gzip && !e.Message.StartsWith(name + ":", StringComparison.Ordinal))
-        {
-            // GZipStream's own errors do not say which file was being read.
-            throw new InvalidDataException($"{name}: the gzip data is truncated or corrupt ({e.Message})", e);
-        }
+        using var file = InputFile.OpenRead(path, "an IDX");
+        return IsGzip(file) ? ReadGzip(file, name, expectedRank) : Read(file, name, expectedRank, file.Length);
     }
 
     private static bool IsGzip(FileStream file)
@@ -47,7 +45,24 @@ public static class IdxReader
         return n == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
     }
 
-    private static IdxData Read(Stream stream, string name, int? expectedRank)
+    private static IdxData ReadGzip(FileStream file, string name, int? expectedRank)
+    {
+        using var member = GzipMember.Open(file, name);
+        try
+        {
+            var data = Read(member, name, expectedRank, available: null);
+            member.VerifyEnd();
+            return data;
+        }
+        catch (InvalidDataException e) when (!e.Message.StartsWith(name + ":", StringComparison.Ordinal))
+        {
+            // DeflateStream's own errors do not say which file was being read.
+            throw Invalid(name, $"the gzip data is truncated or corrupt ({e.Message})", e);
+        }
+    }
+
+    // available: the bytes left in a raw file, to check the header against before allocating; null for a gzip stream.
+    private static IdxData Read(Stream stream, string name, int? expectedRank, long? available)
     {
         Span<byte> magic = stackalloc byte[4];
         var got = stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
@@ -64,18 +79,48 @@ public static class IdxReader
             throw Invalid(name, $"expected rank {want} ({Describe(want)}) but the header says rank {rank}");
 
         var dims = ReadDimensions(stream, name, rank);
-        var total = dims.Aggregate(1L, (a, d) => a * d);
+        long total;
+        try
+        {
+            total = checked(dims.Aggregate(1L, (a, d) => a * d));
+        }
+        catch (OverflowException)
+        {
+            throw Invalid(name, $"the header's dimensions {string.Join("×", dims)} describe more bytes than a file can hold");
+        }
         if (total > Array.MaxLength)
             throw Invalid(name, $"the header's dimensions {string.Join("×", dims)} describe {total:N0} bytes, more than one array can hold");
+        var left = available - 4 - 4L * rank;
+        if (left < total)
+            throw Invalid(name, $"expected {total:N0} bytes of {PayloadDescription(dims)} but the file ends after {left:N0}");
 
-        var data = new byte[total];
-        var read = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
-        if (read < data.Length)
-            throw Invalid(name, $"expected {total:N0} bytes of {PayloadDescription(dims)} but the file ends after {read:N0}");
+        var data = ReadPayload(stream, (int)total, exact: left is not null);
+        if (data.Length < total)
+            throw Invalid(name, $"expected {total:N0} bytes of {PayloadDescription(dims)} but the file ends after {data.Length:N0}");
         var extra = CountRemaining(stream);
         if (extra > 0)
             throw Invalid(name, $"expected {total:N0} bytes of {PayloadDescription(dims)} but the file has {extra:N0} more bytes after them");
         return new IdxData(name, dims, data);
+    }
+
+    // Up to total bytes, fewer when the stream ends first. Unless the length is known to be there (exact), the
+    // buffer grows with what arrives, so that a header's claim alone allocates nothing.
+    private static byte[] ReadPayload(Stream stream, int total, bool exact)
+    {
+        var data = new byte[exact ? total : Math.Min(total, 1 << 20)];
+        var filled = 0;
+        while (filled < total)
+        {
+            if (filled == data.Length)
+                Array.Resize(ref data, (int)Math.Min(total, 2L * data.Length));
+            var n = stream.Read(data, filled, data.Length - filled);
+            if (n == 0)
+                break;
+            filled += n;
+        }
+        if (filled < data.Length)
+            Array.Resize(ref data, filled);
+        return data;
     }
 
     private static int[] ReadDimensions(Stream stream, string name, int rank)
@@ -133,6 +178,6 @@ public static class IdxReader
         string.Join(" ", bytes.ToArray().Select(b => b.ToString("X2", CultureInfo.InvariantCulture)));
 
     // Invariant so that counts read "7,056,000" whatever the machine's culture.
-    private static InvalidDataException Invalid(string name, FormattableString message) =>
-        new($"{name}: {FormattableString.Invariant(message)}");
+    private static InvalidDataException Invalid(string name, FormattableString message, Exception? inner = null) =>
+        new($"{name}: {FormattableString.Invariant(message)}", inner);
 }

@@ -42,6 +42,10 @@ public sealed class ShapeMismatchException : Exception
     public static ShapeMismatchException ForArgument(string model, string argument, string expected, ReadOnlySpan<long> actual, string? detail = null)
         => new(model, argument, expected, Format(actual), detail);
 
+    /// <summary>A method used as a step (<c>[Call]</c>) returned another shape than its contract declares.</summary>
+    public static ShapeMismatchException ForResult(string model, string method, string expected, ReadOnlySpan<long> actual)
+        => new(model, $"Forward: {method} returned shape {Format(actual)}, but its contract declares {expected}");
+
     /// <summary>Formats a shape the way the generator prints shapes: <c>[2, 3, 28, 28]</c>.</summary>
     public static string Format(ReadOnlySpan<long> shape)
     {

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 
 namespace ModelDsl.Training;
 
-/// <summary>A pass-through stream that hashes (SHA-256) every byte read or written, to checksum a checkpoint in one pass.</summary>
+/// <summary>A pass-through stream that hashes (SHA-256) every byte written, to checksum a checkpoint in one pass.</summary>
 internal sealed class HashingStream : Stream
 {
     private readonly Stream inner;
@@ -12,27 +12,16 @@ internal sealed class HashingStream : Stream
 
     public HashingStream(Stream inner) => this.inner = inner;
 
-    /// <summary>The number of bytes that have passed through.</summary>
-    public long Count { get; private set; }
-
     /// <summary>The hash of the bytes so far; the stream keeps hashing afterwards.</summary>
     public byte[] CurrentHash() => hash.GetCurrentHash();
 
-    public override bool CanRead => inner.CanRead;
+    public override bool CanRead => false;
     public override bool CanSeek => false;
     public override bool CanWrite => inner.CanWrite;
     public override long Length => throw new NotSupportedException();
-    public override long Position { get => Count; set => throw new NotSupportedException(); }
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        var n = inner.Read(buffer);
-        hash.AppendData(buffer[..n]);
-        Count += n;
-        return n;
-    }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
@@ -40,7 +29,6 @@ internal sealed class HashingStream : Stream
     {
         inner.Write(buffer);
         hash.AppendData(buffer);
-        Count += buffer.Length;
     }
 
     public override void Flush() => inner.Flush();

@@ -5,7 +5,7 @@ namespace ModelDsl.Training;
 /// <summary>A tensor as a checkpoint stores it: raw little-endian bytes of a contiguous CPU tensor.</summary>
 internal sealed record StoredTensor(string Name, ScalarType DType, long[] Shape, byte[] Data)
 {
-    public TensorSignature Signature => new(Name, Shape);
+    public TensorSignature Signature => new(Name, Shape, DType);
 
     /// <summary>Bytes per element, or 0 for dtypes a checkpoint does not store.</summary>
     public static int ElementSize(ScalarType dtype) => dtype switch

@@ -7,7 +7,7 @@ namespace ModelDsl.Training;
 /// <summary>One entry of a model's state: a parameter or persistent buffer name, its shape and, where known, its dtype.</summary>
 /// <param name="Name">The state-dict key, e.g. <c>0.weight</c>.</param>
 /// <param name="Shape">The tensor's sizes.</param>
-/// <param name="DType">The element type, or null where it is not recorded (a checkpoint converts on load).</param>
+/// <param name="DType">The element type, or null where it is not recorded.</param>
 public sealed record TensorSignature(string Name, IReadOnlyList<long> Shape, ScalarType? DType = null)
 {
     /// <summary>Whether <paramref name="other"/> has the same sizes.</summary>

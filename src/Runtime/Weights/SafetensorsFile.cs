@@ -64,6 +64,7 @@ public static class SafetensorsFile
     /// </summary>
     /// <param name="path">The safetensors file.</param>
     /// <param name="model">Its tensors are overwritten in place (they keep their device).</param>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/> (or a folder is there).</exception>
     /// <exception cref="InvalidDataException">The file is truncated, corrupt or not a safetensors file; nothing was changed.</exception>
     /// <exception cref="NotSupportedException">A tensor has a dtype (such as F8_E4M3) that TorchSharp cannot hold; nothing was changed.</exception>
     /// <exception cref="StateDictMismatchException">
@@ -71,7 +72,7 @@ public static class SafetensorsFile
     /// </exception>
     public static void Load(string path, nn.Module model)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = InputFile.OpenRead(path, "a safetensors");
         Read(stream, Path.GetFileName(path), model);
     }
 
@@ -111,10 +112,11 @@ public static class SafetensorsFile
     }
 
     /// <summary>The names, shapes and dtypes in a safetensors file, in its header's order, without reading the tensors.</summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/> (or a folder is there).</exception>
     /// <exception cref="InvalidDataException">The file is truncated, corrupt or not a safetensors file.</exception>
     public static IReadOnlyList<TensorSignature> ReadSignature(string path)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = InputFile.OpenRead(path, "a safetensors");
         return SafetensorsHeader.Read(stream, Path.GetFileName(path)).Signature;
     }
 }

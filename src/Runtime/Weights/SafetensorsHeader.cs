@@ -102,14 +102,22 @@ internal sealed class SafetensorsHeader
                 throw Invalid(name, $"the JSON header is not an object");
             var entries = new List<SafetensorsEntry>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var property in document.RootElement.EnumerateObject())
+            try
             {
-                if (!seen.Add(property.Name))
-                    throw Invalid(name, $"the header names '{property.Name}' twice");
-                if (property.Name == MetadataKey)
-                    CheckMetadata(name, property.Value);
-                else
-                    entries.Add(ReadEntry(name, property.Name, property.Value));
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    if (!seen.Add(property.Name))
+                        throw Invalid(name, $"the header names '{property.Name}' twice");
+                    if (property.Name == MetadataKey)
+                        CheckMetadata(name, property.Value);
+                    else
+                        entries.Add(ReadEntry(name, property.Name, property.Value));
+                }
+            }
+            catch (InvalidOperationException e)
+            {
+                // JSON allows an escaped lone surrogate ("\ud800"), which no .NET string can hold; reading it throws.
+                throw Invalid(name, $"the JSON header has a string that is not valid Unicode, such as an unpaired surrogate escape ({e.Message})");
             }
             return new SafetensorsHeader(entries);
         }

@@ -20,6 +20,28 @@ public sealed class FuzzRegressionTests
     /// <summary>Name → source. The sources are minimal: each declares what it needs to show one defect.</summary>
     public static readonly IReadOnlyDictionary<string, string> Repros = new SortedDictionary<string, string>(StringComparer.Ordinal)
     {
+        // ---- crashes: a [Gan] checks its models even when their declarations have errors ----
+        ["Gan_discriminator_returning_an_unnamed_tuple"] = Usings + """
+            [Model]
+            public sealed partial class Gen
+            {
+                [Linear(784), Tanh] partial Linear Project { get; }
+                public partial Tensor Forward([Shape("B", 100)] Tensor z);
+            }
+
+            [Model]
+            public sealed partial class Disc
+            {
+                [Linear(1)] partial Linear Score { get; }
+                public partial (Tensor, Tensor) Forward([Shape("B", 784)] Tensor x);
+            }
+
+            [Gan(typeof(Gen), typeof(Disc))]
+            public sealed partial class Pair
+            {
+            }
+            """,
+
         // ---- crashes: hint names must be unique within the generator (CS8785) ----
         ["HintName_Model_and_Gan_on_one_class"] = Usings + """
             [Model]

@@ -106,6 +106,7 @@ internal static class FuzzSeeds
         yield return Inline("TinyLanguageModel", TinyLanguageModel);
         yield return Inline("GanAndColumn", GanAndColumn);
         yield return Inline("Wiring", Wiring);
+        yield return Inline("ShapeSteps", ShapeSteps);
         yield return Inline("TestModels.Repeated", TestModels.Repeated);
     }
 
@@ -314,6 +315,44 @@ internal static class FuzzSeeds
 
             [return: Shape("B", 10)]
             public partial Tensor Forward([Shape("B", 1, 28, 28)] Tensor image, [Shape("B", 64)] Tensor meta, [Shape("B", 5, 8)] Tensor sequence);
+        }
+        """;
+
+    /// <summary>
+    /// The shape steps, arithmetic between branches, splits into named parts, members of type Identity, a [Call] with a
+    /// shape contract and several outputs.
+    /// </summary>
+    public const string ShapeSteps = TestModels.Usings + """
+        [Model]
+        public sealed partial class ShapeSteps
+        {
+            public partial ShapeSteps(int channels, int hidden, double scale);
+
+            [Conv2d("channels", Kernel = 3, Stride = 2, Padding = 1), Upsample(2, Bilinear = true), AdaptiveAvgPool2d(4, 4)]
+            partial Conv2d Stem { get; }
+
+            [Flatten(StartDim = 2), Transpose(1, 2), Unsqueeze(1), Squeeze(1), Permute(0, 2, 1), Transpose(-1, -2)]
+            partial Identity Tokens { get; }
+
+            [Linear("2 * hidden"), Chunk("gate", "up", Dim = -1)]
+            partial Linear Project { get; }
+
+            [Input("gate"), SiLU, Multiply("up"), Scale("scale"), Exp]
+            partial Identity Glu { get; }
+
+            [Identity, Split("low", "high", Sizes = new object[] { 8, 8 }, Dim = 1)]
+            partial Identity Halves { get; }
+
+            [Input("low"), RandnLike, Add("high"), Call(nameof(Blend), "high"), Mean(1, KeepDim = true)]
+            partial Identity Mixed { get; }
+
+            [Linear("channels")]
+            partial Linear Head { get; }
+
+            public partial (Tensor Head, Tensor Glu) Forward([Shape("B", 3, 16, 16)] Tensor image);
+
+            [return: Shape("N", "T", "D")]
+            static Tensor Blend([Shape("N", "T", "D")] Tensor a, [Shape("N", "T", "D")] Tensor b) => a * b;
         }
         """;
 }

@@ -135,7 +135,12 @@ internal sealed class SourceMutator
         "CausalSelfAttention(Heads = {num})", "CausalSelfAttention(Heads = \"{hp}\", Dropout = \"{hp}\")",
         "Attention(Heads = 2, Memory = \"{tap}\", KeyPadding = \"{tap}\")", "Attention(Causal = true)", "PositionalEmbedding({num})",
         "PositionalEmbedding(\"{hp}\")", "SinusoidalEncoding", "Shape(\"B\", {num})", "Shape()", "Model", "ProgressiveColumn",
-        "Gan(typeof({class}), typeof({class}))", "System.Obsolete",
+        "Gan(typeof({class}), typeof({class}))", "System.Obsolete", "Transpose(1, {num})", "Transpose({num}, -1)", "Permute(0, 2, 1)",
+        "Permute({num}, {num})", "Unsqueeze({num})", "Squeeze({num})", "Chunk(\"a\", \"b\")", "Chunk(\"{tap}\", \"b\", Dim = {num})",
+        "Split(\"a\", \"b\", Sizes = new object[] { {num}, \"{hp}\" })", "Split(\"a\")", "AdaptiveAvgPool2d({num})",
+        "AdaptiveAvgPool2d(\"{hp}\", {num})", "Upsample({num})", "Upsample(2, Bilinear = true)", "Add(\"{tap}\")",
+        "Multiply(\"{tap}\")", "Scale({num})", "Scale(\"{hp}\")", "RandnLike", "Exp", "SiLU", "Mean({num})", "Mean(1, KeepDim = true)",
+        "Identity", "Call(nameof(Forward))", "Call(\"{member}\", \"{tap}\")", "Call(\"Missing\")",
     ];
 
     private static readonly string[] PropertyTypes =
@@ -144,6 +149,7 @@ internal sealed class SourceMutator
         "ModelDsl.Layers.CausalSelfAttention", "ModuleList<Linear>", "ModuleList<{class}>", "ModuleList<ModuleList<{class}>>", "{class}",
         "{class}[]", "{class}?", "Tensor", "int", "object", "Linear?", "Linear[]", "TorchSharp.Modules.Linear", "Unknown", "Sequential",
         "TorchSharp.torch.nn.Module<Tensor, Tensor>", "dynamic", "string", "MaxPool2d", "Dropout", "ModuleList<Unknown>", "ModuleList<>",
+        "Identity", "TorchSharp.Modules.Identity",
     ];
 
     private static readonly string[] NewNames =

@@ -44,7 +44,7 @@ public static class GeneratorHarness
 
     /// <summary>
     /// Metadata references: the shared framework assemblies among the test host's trusted platform assemblies,
-    /// plus <c>TorchSharp.dll</c>, <c>ModelDsl.Runtime.dll</c> and the non-framework assemblies TorchSharp refers to.
+    /// plus <c>TorchSharp.dll</c>, <c>ModelDsl.Runtime.dll</c>, <c>ModelDsl.Abstractions.dll</c> and the non-framework assemblies TorchSharp refers to.
     /// </summary>
     public static ImmutableArray<MetadataReference> References => LazyReferences.Value;
 
@@ -363,9 +363,11 @@ public static class GeneratorHarness
         }
 
         Assembly torchSharp = typeof(TorchSharp.torch).Assembly;
-        Assembly runtime = typeof(ModelAttribute).Assembly;
+        Assembly runtime = typeof(ShapeMismatchException).Assembly;
+        Assembly attributes = typeof(ModelAttribute).Assembly;
         paths[torchSharp.GetName().Name!] = torchSharp.Location;
         paths[runtime.GetName().Name!] = runtime.Location;
+        paths[attributes.GetName().Name!] = attributes.Location;
 
         // What a user's PackageReference to TorchSharp would also bring (Google.Protobuf, SkiaSharp, …), when present.
         foreach (AssemblyName dependency in torchSharp.GetReferencedAssemblies().Concat(runtime.GetReferencedAssemblies()))

@@ -50,13 +50,13 @@ public sealed class ShowcaseModelTests
             .Where(p => !p.Split(Path.DirectorySeparatorChar).Any(part => part is "obj" or "bin"))
             .Order(StringComparer.Ordinal)
             .ToList();
-        Assert.True(files.Count >= 13, $"expected the 13 model sources, found {files.Count}");
+        Assert.True(files.Count >= 16, $"expected the 16 model sources, found {files.Count}");
 
         GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(files.Select(p => (p, File.ReadAllText(p)))));
 
         run.AssertSuccess();
         Assert.Empty(run.GeneratorDiagnostics);
-        Assert.Equal(12, run.GeneratedSources.Length);
+        Assert.Equal(17, run.GeneratedSources.Length);
     }
 
     /// <summary>The parameter counts the generator computes for the constant-shaped models (references in the runtime tests).</summary>
@@ -69,14 +69,14 @@ public sealed class ShowcaseModelTests
         Assert.Contains("public const long ParameterCount = 420352;", run.GeneratedText("ModelDsl.Models.Classifier.MnistFeatures.g.cs"), StringComparison.Ordinal);
     }
 
-    private static async Task VerifyGroup(string[] relativePaths, string[] expectedHintNames, [CallerMemberName] string test = "")
+    internal static async Task VerifyGroup(string[] relativePaths, string[] expectedHintNames, [CallerMemberName] string test = "", [CallerFilePath] string callerFile = "")
     {
         GeneratorRun run = Compile(relativePaths);
         run.AssertSuccess();
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.OutputErrors);
         Assert.Equal(expectedHintNames, run.GeneratedSources.Select(s => s.HintName).ToArray());
-        await Snapshot.VerifyAsync(run, callerMemberName: test);
+        await Snapshot.VerifyAsync(run, callerMemberName: test, callerFilePath: callerFile);
     }
 
     /// <summary>A compilation of the given files of src/Models (paths relative to it), with the generator run over it.</summary>

@@ -125,4 +125,24 @@ public sealed class CharDatasetTests
         Assert.Equal(65, data.Tokenizer.VocabularySize);
         Assert.Equal(1_115_394, data.Train.shape[0] + data.Validation.shape[0]);
     }
+
+    /// <summary>A byte that is not UTF-8 once became U+FFFD, a character of the vocabulary, without a word.</summary>
+    [Fact]
+    public void Text_that_is_not_utf8_is_refused_with_its_offset()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("latin1.txt");
+        File.WriteAllBytes(path, [.. "\uFEFF"u8, .. System.Text.Encoding.ASCII.GetBytes(new string('a', 300)), 0xE9, .. "tude"u8]);
+
+        var e = Assert.Throws<InvalidDataException>(() => CharDataset.Load(path, blockSize: 8));
+        Assert.Equal("latin1.txt is not UTF-8 text: the bytes at offset 303 are not a UTF-8 character.", e.Message);
+    }
+
+    [Fact]
+    public void Folder_in_place_of_the_file_says_so()
+    {
+        using var dir = new TempDirectory();
+        var e = Assert.Throws<FileNotFoundException>(() => CharDataset.Load(dir.Path, blockSize: 8));
+        Assert.Equal($"'{dir.Path}' is a folder, not a text file.", e.Message);
+    }
 }

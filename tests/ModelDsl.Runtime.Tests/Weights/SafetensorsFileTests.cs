@@ -339,6 +339,8 @@ public sealed class SafetensorsFileTests : OneThreadTests
     [InlineData("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}, \"b\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}", "tensor 'b' overlaps the tensor before it")]
     [InlineData("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}", "the file has 4 bytes after its last tensor")]
     [InlineData("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}, \"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", "the header names 'a' twice")]
+    [InlineData("{\"\\ud800\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}", "the JSON header has a string that is not valid Unicode")]
+    [InlineData("{\"a\": {\"dtype\": \"F\\udc0032\", \"shape\": [1], \"data_offsets\": [0, 4]}}", "the JSON header has a string that is not valid Unicode")]
     public void Corrupt_header_is_a_clear_error_naming_the_file(string header, string expected)
     {
         using var dir = new TempDirectory();
@@ -384,5 +386,16 @@ public sealed class SafetensorsFileTests : OneThreadTests
         var e = Assert.Throws<NotSupportedException>(() => SafetensorsFile.Load(path, model));
         Assert.StartsWith("meta.safetensors: TorchSharp.PyBridge cannot read this header", e.Message);
         Assert.Equal(before, RawState(model));
+    }
+
+    [Fact]
+    public void Folder_in_place_of_the_file_says_so()
+    {
+        using var dir = new TempDirectory();
+        using var model = nn.Linear(2, 1);
+        var e = Assert.Throws<FileNotFoundException>(() => SafetensorsFile.Load(dir.Path, model));
+        Assert.Equal($"'{dir.Path}' is a folder, not a safetensors file.", e.Message);
+        e = Assert.Throws<FileNotFoundException>(() => SafetensorsFile.ReadSignature(dir.Path));
+        Assert.Equal($"'{dir.Path}' is a folder, not a safetensors file.", e.Message);
     }
 }

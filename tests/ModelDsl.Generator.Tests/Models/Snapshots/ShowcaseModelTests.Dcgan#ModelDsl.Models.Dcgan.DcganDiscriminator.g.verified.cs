@@ -18,10 +18,6 @@ partial class DcganDiscriminator : global::TorchSharp.torch.nn.Module<global::To
     {
         if (width <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(DcganDiscriminator), $"hyperparameter width must be positive (width = {width})");
-        if (((size - 1) / 2) + 1 <= 0)
-            throw new global::ModelDsl.ShapeMismatchException(nameof(DcganDiscriminator), $"Conv2d 'Conv1': output height ((size - 1) / 2) + 1 must be positive (size = {size})");
-        if ((((size - 1) / 2) / 2) + 1 <= 0)
-            throw new global::ModelDsl.ShapeMismatchException(nameof(DcganDiscriminator), $"Conv2d 'Conv2': output height (((size - 1) / 2) / 2) + 1 must be positive (size = {size})");
         if (channels <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(DcganDiscriminator), $"hyperparameter channels must be positive (channels = {channels})");
         if (size <= 0)
@@ -48,13 +44,13 @@ partial class DcganDiscriminator : global::TorchSharp.torch.nn.Module<global::To
     /// <summary>The hyperparameter <c>width</c> this model was created with.</summary>
     public int Width { get; }
 
-    /// <summary>Conv2d → LeakyReLU → Dropout: [B, channels, size, size] → [B, width, ((size - 1) / 2) + 1, ((size - 1) / 2) + 1]; 25 * channels * width + width parameters; state-dict key <c>conv1</c>.</summary>
+    /// <summary>Conv2d → LeakyReLU → Dropout: [B, channels, size, size] → [B, width, (size - 1) / 2 + 1, (size - 1) / 2 + 1]; 25 * channels * width + width parameters; state-dict key <c>conv1</c>.</summary>
     partial global::TorchSharp.Modules.Conv2d Conv1 => _conv1;
 
-    /// <summary>Conv2d → LeakyReLU → Dropout: [B, width, ((size - 1) / 2) + 1, ((size - 1) / 2) + 1] → [B, 2 * width, (((size - 1) / 2) / 2) + 1, (((size - 1) / 2) / 2) + 1]; 50 * width * width + 2 * width parameters; state-dict key <c>conv2</c>.</summary>
+    /// <summary>Conv2d → LeakyReLU → Dropout: [B, width, (size - 1) / 2 + 1, (size - 1) / 2 + 1] → [B, 2 * width, ((size - 1) / 2) / 2 + 1, ((size - 1) / 2) / 2 + 1]; 50 * width * width + 2 * width parameters; state-dict key <c>conv2</c>.</summary>
     partial global::TorchSharp.Modules.Conv2d Conv2 => _conv2;
 
-    /// <summary>Flatten → Linear: [B, 2 * width, (((size - 1) / 2) / 2) + 1, (((size - 1) / 2) / 2) + 1] → [B, 1]; 2 * (((size - 1) / 2) / 2) * (((size - 1) / 2) / 2) * width + 4 * (((size - 1) / 2) / 2) * width + 2 * width + 1 parameters; state-dict key <c>logit</c>.</summary>
+    /// <summary>Flatten → Linear: [B, 2 * width, ((size - 1) / 2) / 2 + 1, ((size - 1) / 2) / 2 + 1] → [B, 1]; 2 * (((size - 1) / 2) / 2) * (((size - 1) / 2) / 2) * width + 4 * (((size - 1) / 2) / 2) * width + 2 * width + 1 parameters; state-dict key <c>logit</c>.</summary>
     partial global::TorchSharp.Modules.Linear Logit => _logit;
 
     /// <summary>The number of trainable parameters: 2 * (((size - 1) / 2) / 2) * (((size - 1) / 2) / 2) * width + 4 * (((size - 1) / 2) / 2) * width + 25 * channels * width + 50 * width * width + 5 * width + 1.</summary>
@@ -81,17 +77,17 @@ partial class DcganDiscriminator : global::TorchSharp.torch.nn.Module<global::To
 
         using var scope = global::TorchSharp.torch.NewDisposeScope();
 
-        // Conv1: [B, channels, size, size] → [B, width, ((size - 1) / 2) + 1, ((size - 1) / 2) + 1]
+        // Conv1: [B, channels, size, size] → [B, width, (size - 1) / 2 + 1, (size - 1) / 2 + 1]
         var conv1 = _conv1.call(image);
         conv1 = global::TorchSharp.torch.nn.functional.leaky_relu(conv1, 0.2, inplace: true);
         conv1 = global::TorchSharp.torch.nn.functional.dropout(conv1, 0.3, this.training);
 
-        // Conv2: [B, width, ((size - 1) / 2) + 1, ((size - 1) / 2) + 1] → [B, 2 * width, (((size - 1) / 2) / 2) + 1, (((size - 1) / 2) / 2) + 1]
+        // Conv2: [B, width, (size - 1) / 2 + 1, (size - 1) / 2 + 1] → [B, 2 * width, ((size - 1) / 2) / 2 + 1, ((size - 1) / 2) / 2 + 1]
         var conv2 = _conv2.call(conv1);
         conv2 = global::TorchSharp.torch.nn.functional.leaky_relu(conv2, 0.2, inplace: true);
         conv2 = global::TorchSharp.torch.nn.functional.dropout(conv2, 0.3, this.training);
 
-        // Logit: [B, 2 * width, (((size - 1) / 2) / 2) + 1, (((size - 1) / 2) / 2) + 1] → [B, 1]
+        // Logit: [B, 2 * width, ((size - 1) / 2) / 2 + 1, ((size - 1) / 2) / 2 + 1] → [B, 1]
         var logit = conv2.flatten(1);
         logit = _logit.call(logit);
 
@@ -102,14 +98,14 @@ partial class DcganDiscriminator : global::TorchSharp.torch.nn.Module<global::To
     public static string Summary() =>
         """
         DcganDiscriminator
-        --------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------
-        Layer           Output shape                                                                                                                                                                      Params
-        --------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------
-        image (input)   [B, channels, size, size]                                                                                                                                                              0
-        conv1 (Conv2d)  [B, width, ((size - 1) / 2) + 1, ((size - 1) / 2) + 1]                                                                                                     25 * channels * width + width
-        conv2 (Conv2d)  [B, 2 * width, (((size - 1) / 2) / 2) + 1, (((size - 1) / 2) / 2) + 1]                                                                                    50 * width * width + 2 * width
-        logit (Linear)  [B, 1]                                                                  2 * (((size - 1) / 2) / 2) * (((size - 1) / 2) / 2) * width + 4 * (((size - 1) / 2) / 2) * width + 2 * width + 1
-        --------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------
+        ----------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------
+        Layer           Output shape                                                                                                                                                                  Params
+        ----------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------
+        image (input)   [B, channels, size, size]                                                                                                                                                          0
+        conv1 (Conv2d)  [B, width, (size - 1) / 2 + 1, (size - 1) / 2 + 1]                                                                                                     25 * channels * width + width
+        conv2 (Conv2d)  [B, 2 * width, ((size - 1) / 2) / 2 + 1, ((size - 1) / 2) / 2 + 1]                                                                                    50 * width * width + 2 * width
+        logit (Linear)  [B, 1]                                                              2 * (((size - 1) / 2) / 2) * (((size - 1) / 2) / 2) * width + 4 * (((size - 1) / 2) / 2) * width + 2 * width + 1
+        ----------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------
         Total params: 2 * (((size - 1) / 2) / 2) * (((size - 1) / 2) / 2) * width + 4 * (((size - 1) / 2) / 2) * width + 25 * channels * width + 50 * width * width + 5 * width + 1
         """;
 }

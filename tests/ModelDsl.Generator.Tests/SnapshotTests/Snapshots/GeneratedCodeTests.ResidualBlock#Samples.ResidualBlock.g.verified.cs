@@ -60,13 +60,6 @@ partial class ResidualBlock : global::TorchSharp.torch.nn.Module<global::TorchSh
         if (xShape.Length != 4 || xShape[1] != 16)
             throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(ResidualBlock), "x", "[B, 16, H, W]", xShape);
         global::ModelDsl.ArgumentChecks.Values(this, nameof(ResidualBlock), "x", x);
-        var H = xShape[2];
-        var W = xShape[3];
-
-        if (H <= 0)
-            throw new global::ModelDsl.ShapeMismatchException(nameof(ResidualBlock), $"Conv2d 'Conv1': output height H must be positive (H = {H})");
-        if (W <= 0)
-            throw new global::ModelDsl.ShapeMismatchException(nameof(ResidualBlock), $"Conv2d 'Conv1': output width W must be positive (W = {W})");
 
         using var scope = global::TorchSharp.torch.NewDisposeScope();
 

@@ -1,0 +1,34 @@
+using ModelDsl.Generator.Check;
+using ModelDsl.Generator.Diagnostics;
+using ModelDsl.Generator.Plan;
+using ModelDsl.Generator.Shapes;
+
+namespace ModelDsl.Generator.Catalogue.Layers;
+
+/// <summary>What both attention layers read and check: a sequence <c>[B, T, E]</c>, heads dividing E, a dropout rate.</summary>
+internal static class AttentionWidth
+{
+    public static (Dim Embed, Dim Heads, RealArg Dropout)? Read(StepContext s, string heads, string dropout)
+    {
+        if (!s.RequireRank(3, "[B, T, E] (rank 3)"))
+            return null;
+        var embed = s.Shape[2];
+        var headCount = s.Dim(heads, Dim.Const(1));
+        var rate = s.Rate(dropout, 0, display: "dropout");
+        if (headCount is null || rate is null || !s.KnownAtConstruction(embed, "embedding width"))
+            return null;
+        if (!s.Model.CheckMultiple(embed, headCount, $"{s.Kind} '{s.MemberName}': the width ({embed}) must be a multiple of the number of heads ({headCount})"))
+        {
+            s.Report(DiagnosticDescriptors.HeadsMismatch, s.Kind, s.MemberName, embed, headCount);
+            return null;
+        }
+
+        return (embed, headCount, rate);
+    }
+
+    /// <summary>Four E×E projections with biases: query, key, value (fused or not) and output.</summary>
+    public static Dim Parameters(Dim embed) => embed * embed * Dim.Const(4) + embed * Dim.Const(4);
+
+    /// <summary>The constructor's optional dropout argument.</summary>
+    public static string DropoutArgument(string code) => code == "0" ? "" : ", dropout: " + code;
+}

@@ -1,0 +1,30 @@
+using System.Collections.Generic;
+using ModelDsl.Generator.Check;
+using ModelDsl.Generator.Emit;
+using ModelDsl.Generator.Plan;
+using ModelDsl.Generator.Shapes;
+
+namespace ModelDsl.Generator.Catalogue.Layers;
+
+/// <summary>
+/// <c>[CausalSelfAttention]</c>: GPT-style masked self-attention with a fused query/key/value projection,
+/// <c>[B, T, E] → [B, T, E]</c> (<c>ModelDsl.Layers.CausalSelfAttention</c>).
+/// </summary>
+internal sealed record CausalSelfAttentionLayer(Dim Embed, Dim Heads, RealArg Dropout) : Layer
+{
+    public override string Name => "CausalSelfAttention";
+
+    public override string ModuleType => "ModelDsl.Layers.CausalSelfAttention";
+
+    public override Dim Parameters => AttentionWidth.Parameters(Embed);
+
+    public override IEnumerable<(string What, Dim Size)> ConstructionSizes => [(nameof(CausalSelfAttentionAttribute.Heads), Heads)];
+
+    public override string Construct(ConstructionLowering c)
+        => $"new global::ModelDsl.Layers.CausalSelfAttention({c.Code(Embed)}, {c.Code(Heads)}{AttentionWidth.DropoutArgument(c.Code(Dropout))})";
+
+    public static Checked? Check(StepContext s)
+        => AttentionWidth.Read(s, nameof(CausalSelfAttentionAttribute.Heads), nameof(CausalSelfAttentionAttribute.Dropout)) is var (embed, heads, dropout)
+            ? new Checked(new CausalSelfAttentionLayer(embed, heads, dropout), s.Shape)
+            : null;
+}

@@ -1,0 +1,16 @@
+using ModelDsl.Generator.Check;
+using ModelDsl.Generator.Emit;
+using ModelDsl.Generator.Plan;
+
+namespace ModelDsl.Generator.Catalogue.Steps;
+
+/// <summary><c>[SinusoidalEncoding]</c>: adds the fixed sine/cosine positions of Vaswani et al. (2017) to <c>[B, T, E]</c>.</summary>
+internal sealed record SinusoidalEncodingOp : Op
+{
+    public override string Name => "SinusoidalEncoding";
+
+    protected override string Apply(ForwardLowering f)
+        => $"{f.Value} + global::ModelDsl.Layers.PositionalEncoding.Sinusoidal({f.Value}.shape[1], {f.Value}.shape[2], {f.Value}.device, {f.Value}.dtype)";
+
+    public static Checked? Check(StepContext s) => s.RequireRank(3, "[B, T, E] (rank 3)") ? new Checked(new SinusoidalEncodingOp(), s.Shape) : null;
+}

@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using ModelDsl.Generator.Catalogue;
+using ModelDsl.Generator.Catalogue.Layers;
+using ModelDsl.Generator.Diagnostics;
+using ModelDsl.Generator.Model;
+using ModelDsl.Generator.Plan;
+using ModelDsl.Generator.Shapes;
+
+namespace ModelDsl.Generator.Check;
+
+/// <summary>A checked member, the name of its layer attribute (for messages), and the taps its split produced.</summary>
+internal sealed record CheckedMember(MemberPlan Plan, string LayerKind, IReadOnlyList<(TapRef Part, EquatableArray<Dim> Shape)> Parts);
+
+/// <summary>
+/// Checks one member: its attributes in order, each by its kind's rule, on the value flowing through. The member holds
+/// exactly one layer (a member of type <c>Identity</c> may leave it implied); a split ends it.
+/// </summary>
+internal static class MemberChecker
+{
+    private const string IdentityModule = "TorchSharp.Modules.Identity";
+
+    /// <summary>Checks a member that reads <paramref name="previous"/>, or (null after a split) starts with [Input].</summary>
+    public static CheckedMember? Check(CheckContext context, MemberSpec member, Tap? previous, TapTable taps)
+    {
+        var steps = member.Steps.ToList();
+        // A member that starts with [Input] reads that tap: it is also the value its residual defaults to.
+        if (steps.Count > 0 && steps[0].AttributeName == nameof(InputAttribute))
+        {
+            var redirected = RunRule(context, member, steps[0], previous?.Shape ?? EquatableArray<Dim>.Empty, previous, taps);
+            if (redirected is null)
+                return null;
+            previous = taps.Find(((Catalogue.Steps.InputOp)redirected.Op).From.Name)!;
+            steps.RemoveAt(0);
+        }
+
+        var input = previous!;
+
+        var shape = input.Shape;
+        var ops = new List<OpPlan>();
+        Layer? layer = null;
+        string? layerKind = null;
+        var parts = new List<(TapRef, EquatableArray<Dim>)>();
+        if (member.TypeMetadataName == IdentityModule && !steps.Any(s => s.AttributeName == nameof(IdentityAttribute)))
+            (layer, layerKind, ops) = (new IdentityLayer(), "Identity", new List<OpPlan> { new(new IdentityLayer(), shape) });
+
+        foreach (var step in steps)
+        {
+            if (parts.Count > 0)
+            {
+                context.Report(DiagnosticDescriptors.SplitHasNoValue, step.Location ?? member.Location, member.Name, string.Join(", ", parts.Select(p => p.Item1.Name)));
+                return null;
+            }
+
+            var result = RunRule(context, member, step, shape, input, taps);
+            if (result is null)
+                return null;
+            if (result.Op is Layer stepLayer)
+            {
+                if (layer is not null)
+                {
+                    context.Report(DiagnosticDescriptors.LayerTypeMismatch, step.Location, member.Name, $"it already has the layer [{layerKind}]; each member holds one module (add another member for [{step.Name}])");
+                    return null;
+                }
+
+                if (stepLayer is not NestedLayer && stepLayer.ModuleType != member.TypeMetadataName)
+                {
+                    context.Report(DiagnosticDescriptors.LayerTypeMismatch, step.Location, member.Name, $"[{step.Name}] needs the property type {stepLayer.ModuleType.Split('.').Last()}, not {member.TypeName.Split('.').Last()}");
+                    return null;
+                }
+
+                if (!KnownAtConstruction(context, member, step, stepLayer))
+                    return null;
+                (layer, layerKind) = (stepLayer, stepLayer is NestedLayer nested ? nested.ShortName : step.Name);
+            }
+
+            ops.Add(new OpPlan(result.Op, result.Output));
+            shape = result.Output;
+            if (result.Parts is { } produced)
+                parts.AddRange(produced);
+        }
+
+        if (layer is null)
+        {
+            context.Report(DiagnosticDescriptors.LayerTypeMismatch, member.Location, member.Name, $"it has no layer attribute for its type {member.TypeName.Split('.').Last()}; add one such as [Linear(...)], or [Nested(...)] for a [Model]");
+            return null;
+        }
+
+        var plan = new MemberPlan(member.Name, member.Modifiers, member.TypeName, input.Ref, layer, ops.ToEquatableArray(), input.Shape, shape, layer.Parameters, HasValue: parts.Count == 0);
+        return new CheckedMember(plan, layerKind!, parts);
+    }
+
+    private static Checked? RunRule(CheckContext context, MemberSpec member, StepSpec step, EquatableArray<Dim> shape, Tap? memberInput, TapTable taps)
+    {
+        if (!Kinds.Rules.TryGetValue(step.AttributeName, out var rule))
+        {
+            context.Report(DiagnosticDescriptors.MalformedArgument, step.Location ?? member.Location, step.Name, member.Name, "this attribute is not a layer or step of the ModelDsl catalogue");
+            return null;
+        }
+
+        if (step.Unbound)
+        {
+            context.Report(DiagnosticDescriptors.MalformedArgument, step.Location ?? member.Location, step.Name, member.Name, "its arguments do not match any of its constructors");
+            return null;
+        }
+
+        try
+        {
+            return rule(new StepContext(context, member, step, shape, taps, memberInput!));
+        }
+        catch (OverflowException)
+        {
+            context.Report(DiagnosticDescriptors.MalformedArgument, step.Location ?? member.Location, step.Name, member.Name, "its sizes do not fit in 64-bit integers");
+            return null;
+        }
+    }
+
+    // The constructor creates the module, so every size it takes must be known there, not only from the input.
+    private static bool KnownAtConstruction(CheckContext context, MemberSpec member, StepSpec step, Layer layer)
+    {
+        foreach (var (what, dim) in layer.ConstructionSizes)
+        {
+            if (!context.IsKnownAtConstruction(dim))
+            {
+                context.Report(DiagnosticDescriptors.SizeNotKnownAtConstruction, step.Location ?? member.Location, step.Name, member.Name, what, dim);
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,65 @@
+using System.Collections.Generic;
+using ModelDsl.Generator.Emit;
+using ModelDsl.Generator.Model;
+
+namespace ModelDsl.Generator.Plan;
+
+/// <summary>
+/// One forward operation of the checked model: a step (an activation, a reshape, a wiring step) or a member's own
+/// layer. Each kind is a sealed record in <c>Catalogue/</c>, in one file with its shape rule, so the file that adds
+/// a kind also says how it runs; records compare by value, so plans cache by content.
+/// </summary>
+internal abstract record Op
+{
+    /// <summary>The operation as a member's chain shows it in XML docs: <c>ReLU</c>, <c>Residual</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>How the operation uses the value flowing into it (for a <c>Forward</c> argument's element-type check).</summary>
+    public virtual ValueUse InputUse => ValueUse.Values;
+
+    /// <summary>The taps it reads besides the flowing value, and how.</summary>
+    public virtual IEnumerable<TapUse> Reads => [];
+
+    /// <summary>Whether it assigns the member's variable; false for an identity, which leaves the value where it is.</summary>
+    public virtual bool AssignsValue => true;
+
+    /// <summary>Whether it may overwrite a fresh input instead of allocating (PyTorch's <c>inplace=True</c>).</summary>
+    public virtual bool MayRunInPlace => false;
+
+    /// <summary>Writes the operation's forward code: by default, one assignment of <see cref="Apply"/>.</summary>
+    public virtual void Lower(ForwardLowering f) => f.Assign(Apply(f));
+
+    /// <summary>The C# expression that applies the operation to <see cref="ForwardLowering.Value"/>.</summary>
+    protected virtual string Apply(ForwardLowering f) => throw new System.NotSupportedException(Name + " writes its own statements");
+}
+
+/// <summary>How an operation uses a tensor: which element-type check a <c>Forward</c> argument it reads first gets.</summary>
+internal enum ValueUse
+{
+    /// <summary>Values of the parameters' floating-point type.</summary>
+    Values,
+
+    /// <summary>Integer token indices (an embedding's input).</summary>
+    Indices,
+
+    /// <summary>A boolean mask (attention's key padding).</summary>
+    Mask,
+
+    /// <summary>Handed on unchecked: a nested model's own prologue checks it.</summary>
+    Unchecked,
+
+    /// <summary>Not read at all: the value only passes through (an identity), so a later operation decides.</summary>
+    NotRead,
+}
+
+/// <summary>A tap an operation reads, and how.</summary>
+internal readonly record struct TapUse(TapRef Tap, ValueUse Use);
+
+/// <summary>A named value: a <c>Forward</c> argument, an earlier member's output, or a part of a split.</summary>
+internal sealed record TapRef(string Name);
+
+/// <summary>An operation that produces named taps of its own (the parts of a split).</summary>
+internal interface IProducesTaps
+{
+    EquatableArray<TapRef> Produced { get; }
+}
