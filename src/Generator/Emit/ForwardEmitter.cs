@@ -28,11 +28,12 @@ internal static class ForwardEmitter
         var symbols = new SymbolMap(spec, plan.Inputs.SelectMany(i => i.Bindings).Where(b => b.Length > 0));
         var model = Naming.Escape(spec.Name);
 
-        // The bodies first: they tell which symbolic dims and fields the code reads. A model whose operations read
-        // absolute positions also gets ForwardAt, the same body from a given position, for incremental decoding.
+        // The bodies first: they tell which symbolic dims and fields the code reads. A model of one sequence whose
+        // operations read absolute positions also gets ForwardAt, the same body from a given position, for incremental
+        // decoding (with several inputs it would be ambiguous which sequence the position counts).
         var body = new IndentedWriter();
         EmitBody(body, plan, locals, symbols, model, positionOffset: null);
-        var positional = plan.Column is null && plan.Members.Any(m => m.Ops.Any(o => o.Op.DependsOnPosition));
+        var positional = plan.Column is null && plan.Inputs.Count == 1 && plan.Members.Any(m => m.Ops.Any(o => o.Op.DependsOnPosition));
         var bodyAt = new IndentedWriter();
         if (positional)
             EmitBody(bodyAt, plan, locals, symbols, model, PositionOffset);

@@ -167,6 +167,51 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         return scope.MoveToOuter(lm_Head);
     }
 
+    /// <summary>
+    /// <see cref="Forward"/> for the elements at positions <paramref name="positionOffset"/> onwards of a longer sequence, for
+    /// incremental decoding: with the key/value caches of a <see cref="global::ModelDsl.Layers.DecodingSession"/>, each call
+    /// feeds only the new elements.
+    /// </summary>
+    public global::TorchSharp.torch.Tensor ForwardAt(global::TorchSharp.torch.Tensor idx, long positionOffset)
+    {
+        if (positionOffset < 0)
+            throw new global::System.ArgumentOutOfRangeException(nameof(positionOffset), positionOffset, "must be zero or more");
+        var idxShape = idx.shape;
+        if (idxShape.Length != 2)
+            throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(Gpt), "idx", "[B, T]", idxShape);
+        global::ModelDsl.ArgumentChecks.Indices(this, nameof(Gpt), "idx", idx);
+        var T = idxShape[1];
+
+        if (T > BlockSize)
+            throw new global::ModelDsl.ShapeMismatchException(nameof(Gpt), $"PositionalEmbedding 'Wpe': sequence length T exceeds blockSize (T = {T}, blockSize = {BlockSize})");
+
+        using var scope = global::TorchSharp.torch.NewDisposeScope();
+
+        // Wte: [B, T] → [B, T, embed]
+        var wte = _wte.call(idx);
+
+        // Wpe: [B, T, embed] → [B, T, embed]
+        if (positionOffset + wte.shape[1] > BlockSize)
+            throw new global::ModelDsl.ShapeMismatchException(nameof(Gpt), $"PositionalEmbedding 'Wpe': positions {positionOffset} to {positionOffset + wte.shape[1] - 1} exceed its {BlockSize} rows");
+        var wpe = wte + _wpe.call(global::TorchSharp.torch.arange(positionOffset, positionOffset + wte.shape[1], device: wte.device));
+        wpe = global::TorchSharp.torch.nn.functional.dropout(wpe, Dropout, this.training);
+
+        // H: [B, T, embed] → [B, T, embed]
+        var h = wpe;
+        foreach (var block in _h)
+        {
+            h = block.call(h);
+        }
+
+        // Ln_F: [B, T, embed] → [B, T, embed]
+        var ln_F = _ln_F.call(h);
+
+        // Lm_Head: [B, T, embed] → [B, T, vocab]
+        var lm_Head = _lm_Head.call(ln_F);
+
+        return scope.MoveToOuter(lm_Head);
+    }
+
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>
     public static string Summary() =>
         """

@@ -127,6 +127,51 @@ partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
         return scope.MoveToOuter(lmHead);
     }
 
+    /// <summary>
+    /// <see cref="Forward"/> for the elements at positions <paramref name="positionOffset"/> onwards of a longer sequence, for
+    /// incremental decoding: with the key/value caches of a <see cref="global::ModelDsl.Layers.DecodingSession"/>, each call
+    /// feeds only the new elements.
+    /// </summary>
+    public global::TorchSharp.torch.Tensor ForwardAt(global::TorchSharp.torch.Tensor idx, long positionOffset)
+    {
+        if (positionOffset < 0)
+            throw new global::System.ArgumentOutOfRangeException(nameof(positionOffset), positionOffset, "must be zero or more");
+        var idxShape = idx.shape;
+        if (idxShape.Length != 2)
+            throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(TinyGpt), "idx", "[B, T]", idxShape);
+        global::ModelDsl.ArgumentChecks.Indices(this, nameof(TinyGpt), "idx", idx);
+        var T = idxShape[1];
+
+        if (T > 64)
+            throw new global::ModelDsl.ShapeMismatchException(nameof(TinyGpt), $"PositionalEmbedding 'Wpe': sequence length T exceeds 64 (T = {T})");
+
+        using var scope = global::TorchSharp.torch.NewDisposeScope();
+
+        // Wte: [B, T] → [B, T, 128]
+        var wte = _wte.call(idx);
+
+        // Wpe: [B, T, 128] → [B, T, 128]
+        if (positionOffset + wte.shape[1] > 64)
+            throw new global::ModelDsl.ShapeMismatchException(nameof(TinyGpt), $"PositionalEmbedding 'Wpe': positions {positionOffset} to {positionOffset + wte.shape[1] - 1} exceed its {64} rows");
+        var wpe = wte + _wpe.call(global::TorchSharp.torch.arange(positionOffset, positionOffset + wte.shape[1], device: wte.device));
+        wpe = global::TorchSharp.torch.nn.functional.dropout(wpe, 0.1, this.training);
+
+        // Blocks: [B, T, 128] → [B, T, 128]
+        var blocks = wpe;
+        foreach (var block in _blocks)
+        {
+            blocks = block.call(blocks);
+        }
+
+        // LnF: [B, T, 128] → [B, T, 128]
+        var lnF = _lnF.call(blocks);
+
+        // LmHead: [B, T, 128] → [B, T, 65]
+        var lmHead = _lmHead.call(lnF);
+
+        return scope.MoveToOuter(lmHead);
+    }
+
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>
     public static string Summary() =>
         """
