@@ -13,6 +13,12 @@ namespace ModelDsl;
 [AttributeUsage(AttributeTargets.Property, Inherited = false)]
 public abstract class LayerAttribute : Attribute
 {
+    /// <summary>
+    /// The layer's state-dict key, when it should not be the member's name in snake_case: a checkpoint's own names, dots
+    /// included (<c>"transformer.wte"</c> puts the module in a container <c>transformer</c>, as PyTorch names it), so
+    /// weights from the PyTorch world load verbatim while the C# name stays idiomatic.
+    /// </summary>
+    public string? Key { get; set; }
 }
 
 /// <summary>

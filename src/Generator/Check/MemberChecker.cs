@@ -87,7 +87,10 @@ internal static class MemberChecker
             return null;
         }
 
-        var plan = new MemberPlan(member.Name, member.Modifiers, member.TypeName, input.Ref, layer, ops.ToEquatableArray(), input.Shape, shape, layer.Parameters, HasValue: parts.Count == 0);
+        var key = StateKeys.Read(context, member);
+        if (key is null)
+            return null;
+        var plan = new MemberPlan(member.Name, member.Modifiers, member.TypeName, input.Ref, layer, ops.ToEquatableArray(), input.Shape, shape, layer.Parameters, HasValue: parts.Count == 0, key);
         return new CheckedMember(plan, layerKind!, parts);
     }
 

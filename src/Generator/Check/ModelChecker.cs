@@ -118,6 +118,8 @@ internal static class ModelChecker
 
         if (!context.IsNested)
             GuardInputSizes(context, inputs);
+        if (!StateKeys.CheckDistinct(context, members))
+            return null;
         if (!TiedWeights.Check(context, members, ref parameterCount))
             return null;
 

@@ -179,6 +179,16 @@ internal static class DiagnosticDescriptors
         "Member '{0}': the type '{1}' is not found; add 'using {2};'",
         "A property type such as CausalSelfAttention or Linear did not resolve, usually for a missing using directive: ModelDsl's layers are in ModelDsl.Layers, TorchSharp's modules in TorchSharp.Modules.");
 
+    public static readonly DiagnosticDescriptor InvalidStateKey = Error(
+        "MDL0040", Declaration, "Invalid state-dict key",
+        "Member '{0}': the state-dict key \"{1}\" {2}",
+        "A Key is one or more names separated by dots, each made of letters, digits and underscores, as PyTorch's state-dict keys are (\"transformer.h\", \"layer1.0\").");
+
+    public static readonly DiagnosticDescriptor StateKeyClash = Error(
+        "MDL0041", Declaration, "Two members share a state-dict key",
+        "Members '{0}' and '{1}' of '{2}': {3}",
+        "Each member's state-dict key is its own, and a key cannot also be the container of another (\"mlp\" and \"mlp.c_fc\"), as in a PyTorch module.");
+
     // ---- MDL01xx: the shapes do not fit ----
 
     public static readonly DiagnosticDescriptor FeatureMismatch = Error(

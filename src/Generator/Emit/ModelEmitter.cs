@@ -92,8 +92,9 @@ internal static class ModelEmitter
 
             foreach (var field in forwardFields)
                 w.Line($"{field.Key} = {Naming.Escape(field.Value)};");
+            var containers = new ModuleContainers(spec);
             foreach (var member in plan.Members)
-                EmitLayerConstruction(w, member);
+                EmitLayerConstruction(w, member, containers);
             TieEmitter.EmitConstructorTies(w, plan);
 
             if (!plan.ParameterCount.IsConstant)
@@ -116,7 +117,7 @@ internal static class ModelEmitter
         }
     }
 
-    private static void EmitLayerConstruction(IndentedWriter w, MemberPlan member)
+    private static void EmitLayerConstruction(IndentedWriter w, MemberPlan member, ModuleContainers containers)
     {
         var layer = member.Layer;
         var c = new ConstructionLowering(member.FieldName);
@@ -131,7 +132,8 @@ internal static class ModelEmitter
             w.Line($"{member.FieldName} = {layer.Construct(c)};");
         }
 
-        w.Line($"register_module(\"{member.StateKey}\", {member.FieldName});");
+        var (owner, name) = containers.Register(w, member.StateKey);
+        w.Line($"{owner}register_module(\"{name}\", {member.FieldName});");
         foreach (var line in layer.AfterConstruction(c))
             w.Line(line);
     }

@@ -30,6 +30,7 @@ internal sealed record OutputPlan(string? Name, TapRef Tap, EquatableArray<Dim> 
 /// <summary>
 /// One layer member: the tap it reads, its module, and the operations of its attribute list in order (the layer
 /// among them). <see cref="HasValue"/> is false for a member that ends in a split: its parts are the taps.
+/// <see cref="StateKey"/> is the layer's <c>Key</c>, else the member's name in snake_case (<c>UpConv1</c> → <c>up_conv1</c>).
 /// </summary>
 internal sealed record MemberPlan(
     string Name,
@@ -41,11 +42,9 @@ internal sealed record MemberPlan(
     EquatableArray<Dim> InputShape,
     EquatableArray<Dim> OutputShape,
     Dim Parameters,
-    bool HasValue)
+    bool HasValue,
+    string StateKey)
 {
-    /// <summary>The PyTorch-style state-dict key: <c>UpConv1</c> → <c>up_conv1</c>.</summary>
-    public string StateKey => Naming.SnakeCase(Name);
-
     /// <summary>The private field holding the module.</summary>
     public string FieldName => Naming.FieldName(Name);
 }
