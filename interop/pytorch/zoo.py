@@ -9,8 +9,6 @@ under the ModelDsl model's state-dict keys, the inputs as input.*, and the outpu
 noise from the global generator right after torch.manual_seed(FORWARD_SEED); libtorch's CPU generator gives the same
 draws in .NET, so the test reseeds the same way.
 """
-import json
-import struct
 import sys
 from pathlib import Path
 
@@ -19,25 +17,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torchvision.models.resnet import BasicBlock
 
+from safetensors_io import save
+
 FORWARD_SEED = 7
-DTYPES = {torch.float32: "F32", torch.int64: "I64"}
-
-
-def save(path, tensors):
-    """Writes tensors in the safetensors format: a little-endian u64 header size, a JSON header, the raw bytes."""
-    header, blobs, offset = {}, [], 0
-    for name, tensor in tensors.items():
-        data = tensor.detach().contiguous().numpy().tobytes()
-        header[name] = {"dtype": DTYPES[tensor.dtype], "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    raw = json.dumps(header, separators=(",", ":")).encode()
-    raw += b" " * (-len(raw) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(raw)))
-        f.write(raw)
-        for blob in blobs:
-            f.write(blob)
 
 
 def randomise_norms(module):

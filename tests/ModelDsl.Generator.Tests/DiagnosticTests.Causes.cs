@@ -197,6 +197,53 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
+    public void MDL0040_state_dict_key_with_a_dash()
+    {
+        Diagnostic d = AssertDiagnostic("MDL0040", """
+            [Model]
+            public sealed partial class Mlp
+            {
+                [/*@*/Linear(10, Key = "head-out")] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 784)] Tensor x);
+            }
+            """);
+
+        Assert.Equal("Member 'Output': the state-dict key \"head-out\" needs names of letters, digits and underscores between its dots", Message(d));
+    }
+
+    [Fact]
+    public void MDL0041_key_that_is_also_a_container()
+    {
+        Diagnostic d = AssertDiagnostic("MDL0041", """
+            [Model]
+            public sealed partial class Mlp
+            {
+                [Linear(64, Key = "mlp")] partial Linear Up { get; }
+                [Linear(10, Key = "mlp.c_proj")] partial Linear /*@*/Down { get; }
+                public partial Tensor Forward([Shape("B", 784)] Tensor x);
+            }
+            """);
+
+        Assert.Equal("Members 'Up' and 'Down' of 'Mlp': \"mlp\" is a layer and cannot also hold \"mlp.c_proj\"", Message(d));
+    }
+
+    [Fact]
+    public void MDL0041_key_equal_to_another_members_name()
+    {
+        Diagnostic d = AssertDiagnostic("MDL0041", """
+            [Model]
+            public sealed partial class Mlp
+            {
+                [Linear(64)] partial Linear Hidden { get; }
+                [Linear(10, Key = "hidden")] partial Linear /*@*/Output { get; }
+                public partial Tensor Forward([Shape("B", 784)] Tensor x);
+            }
+            """);
+
+        Assert.Equal("Members 'Hidden' and 'Output' of 'Mlp': both have the state-dict key \"hidden\"", Message(d));
+    }
+
+    [Fact]
     public void MDL0140_cross_attention_memory_of_another_width()
     {
         Diagnostic d = AssertDiagnostic("MDL0140", """

@@ -130,10 +130,8 @@ internal sealed class HandWrittenGpt : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// Maps a parameter name of this model to the generated <c>Gpt</c>'s: its blocks name the MLP layers <c>mlp_fc</c>,
-    /// <c>mlp_proj</c>, and the tied matrix is read from <c>wte.weight</c> whichever name lists it.
+    /// Maps a parameter name of this model to the generated <c>Gpt</c>'s, which are nanoGPT's: everything but the head
+    /// sits in <c>transformer</c>, and the tied matrix is read from <c>transformer.wte.weight</c> whichever name lists it.
     /// </summary>
-    public static string GeneratedName(string name) => name == "lm_head.weight"
-        ? "wte.weight"
-        : name.Replace("mlp.c_fc", "mlp_fc", StringComparison.Ordinal).Replace("mlp.c_proj", "mlp_proj", StringComparison.Ordinal);
+    public static string GeneratedName(string name) => name == "lm_head.weight" ? "transformer.wte.weight" : "transformer." + name;
 }

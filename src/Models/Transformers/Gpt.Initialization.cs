@@ -7,7 +7,7 @@ public sealed partial class Gpt
 {
     /// <summary>
     /// nanoGPT's <c>_init_weights</c>: weight matrices and embeddings N(0, 0.02), the residual projections
-    /// (<c>c_proj</c>, <c>mlp_proj</c>) N(0, 0.02/√(2·layers)), biases zero, LayerNorms as created (1, 0).
+    /// (<c>attn.c_proj</c>, <c>mlp.c_proj</c>) N(0, 0.02/√(2·layers)), biases zero, LayerNorms as created (1, 0).
     /// TorchSharp's defaults (N(0, 1) embeddings, shared with the head) start the loss near 40 instead of
     /// ln(vocab) ≈ 4.2. The tied head is one parameter, drawn once.
     /// </summary>
@@ -25,5 +25,5 @@ public sealed partial class Gpt
     }
 
     private static bool IsResidualProjection(string name) =>
-        name.EndsWith("c_proj.weight", StringComparison.Ordinal) || name.EndsWith("mlp_proj.weight", StringComparison.Ordinal);
+        name.EndsWith("c_proj.weight", StringComparison.Ordinal);
 }

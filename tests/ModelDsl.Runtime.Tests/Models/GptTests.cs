@@ -40,25 +40,25 @@ public sealed class GptTests : OneThreadTests
 
     // ---- Weight tying ------------------------------------------------------------------------------------------
 
-    /// <summary>Lm_Head.weight is Wte.weight: one storage, and a change through either shows in the other.</summary>
+    /// <summary>LmHead.weight is TokenEmbedding.weight: one storage, and a change through either shows in the other.</summary>
     [Fact]
     public void Lm_head_shares_the_token_embeddings_tensor()
     {
         using var gpt = Tiny();
-        Assert.Equal(gpt.Wte.weight!.storage<float>().data_ptr(), gpt.Lm_Head.weight!.storage<float>().data_ptr());
-        Assert.Equal(gpt.Wte.weight!.shape, gpt.Lm_Head.weight!.shape);
+        Assert.Equal(gpt.TokenEmbedding.weight!.storage<float>().data_ptr(), gpt.LmHead.weight!.storage<float>().data_ptr());
+        Assert.Equal(gpt.TokenEmbedding.weight!.shape, gpt.LmHead.weight!.shape);
 
         using (no_grad())
-            gpt.Wte.weight![3, 5].fill_(42f);
-        Assert.Equal(42f, gpt.Lm_Head.weight![3, 5].item<float>());
+            gpt.TokenEmbedding.weight![3, 5].fill_(42f);
+        Assert.Equal(42f, gpt.LmHead.weight![3, 5].item<float>());
 
         using (no_grad())
-            gpt.Lm_Head.weight![7, 1].fill_(-7f);
-        Assert.Equal(-7f, gpt.Wte.weight![7, 1].item<float>());
+            gpt.LmHead.weight![7, 1].fill_(-7f);
+        Assert.Equal(-7f, gpt.TokenEmbedding.weight![7, 1].item<float>());
     }
 
     private const string TiedTwiceBug =
-        "bug: the tied weight is listed twice by parameters()/named_parameters() ('wte.weight' and 'lm_head.weight'), so " +
+        "bug: the tied weight is listed twice by parameters()/named_parameters() ('transformer.wte.weight' and 'lm_head.weight'), so " +
         "sum(numel) is ParameterCount + V·E and an optimizer over parameters() steps it twice (one Adam step of lr 0.01 moves " +
         "it by 0.02). TorchSharp dedups by wrapper handle, and Embedding.weight returns a new Parameter wrapper on every get, " +
         "so `_lm_Head.weight = _wte.weight` registers a second wrapper of the same tensor";
@@ -72,7 +72,7 @@ public sealed class GptTests : OneThreadTests
     {
         using var gpt = Tiny();
         var named = gpt.named_parameters().ToList();
-        Assert.Contains(named, p => p.name == "wte.weight");
+        Assert.Contains(named, p => p.name == "transformer.wte.weight");
         Assert.DoesNotContain(named, p => p.name == "lm_head.weight");
         Assert.Equal(named.Count, named.Select(p => p.parameter.storage<float>().data_ptr()).Distinct().Count());
         Assert.Equal(gpt.ParameterCount, SumOfParameters(gpt));
@@ -85,12 +85,12 @@ public sealed class GptTests : OneThreadTests
         manual_seed(10);
         using var gpt = Tiny();
         using var scope = NewDisposeScope();
-        var before = gpt.Wte.weight!.detach().clone();
+        var before = gpt.TokenEmbedding.weight!.detach().clone();
         var idx = randint(0, 11, new long[] { 2, 8 });
 
         Train(gpt.parameters(), () => nn.functional.cross_entropy(gpt.Forward(idx).view(-1, 11), idx.view(-1)), steps: 1, lr: 0.01);
 
-        var moved = (gpt.Wte.weight!.detach() - before).abs().max().item<float>();
+        var moved = (gpt.TokenEmbedding.weight!.detach() - before).abs().max().item<float>();
         Assert.True(moved <= 0.0101f, $"the tied weight moved by {moved} in one step of lr 0.01");
     }
 
@@ -102,12 +102,12 @@ public sealed class GptTests : OneThreadTests
         using var scope = NewDisposeScope();
         var idx = randint(0, 11, new long[] { 2, 8 });
         Train(gpt.parameters(), () => nn.functional.cross_entropy(gpt.Forward(idx).view(-1, 11), idx.view(-1)), steps: 2, lr: 1e-2);
-        Assert.Equal(gpt.Wte.weight!.storage<float>().data_ptr(), gpt.Lm_Head.weight!.storage<float>().data_ptr());
+        Assert.Equal(gpt.TokenEmbedding.weight!.storage<float>().data_ptr(), gpt.LmHead.weight!.storage<float>().data_ptr());
 
         using var fresh = Tiny();
         SaveAndLoad(gpt, fresh);
-        Assert.Equal(fresh.Wte.weight!.storage<float>().data_ptr(), fresh.Lm_Head.weight!.storage<float>().data_ptr());
-        AssertBitwiseEqual(gpt.Wte.weight!, fresh.Lm_Head.weight!, "loaded lm_head.weight");
+        Assert.Equal(fresh.TokenEmbedding.weight!.storage<float>().data_ptr(), fresh.LmHead.weight!.storage<float>().data_ptr());
+        AssertBitwiseEqual(gpt.TokenEmbedding.weight!, fresh.LmHead.weight!, "loaded lm_head.weight");
     }
 
     /// <summary>Moving the model (here to float64) keeps the head and the embedding one tensor, as PyTorch's Module.to() does.</summary>
@@ -116,11 +116,11 @@ public sealed class GptTests : OneThreadTests
     {
         using var gpt = Tiny();
         gpt.to(ScalarType.Float64);
-        Assert.Equal(ScalarType.Float64, gpt.Lm_Head.weight!.dtype);
-        Assert.Equal(gpt.Wte.weight!.storage<double>().data_ptr(), gpt.Lm_Head.weight!.storage<double>().data_ptr());
+        Assert.Equal(ScalarType.Float64, gpt.LmHead.weight!.dtype);
+        Assert.Equal(gpt.TokenEmbedding.weight!.storage<double>().data_ptr(), gpt.LmHead.weight!.storage<double>().data_ptr());
         using (no_grad())
-            gpt.Wte.weight![2, 2].fill_(5.0);
-        Assert.Equal(5.0, gpt.Lm_Head.weight![2, 2].item<double>());
+            gpt.TokenEmbedding.weight![2, 2].fill_(5.0);
+        Assert.Equal(5.0, gpt.LmHead.weight![2, 2].item<double>());
     }
 
     /// <summary>Every overload of Module._to that to(), cpu(), cuda() and the cast shorthands go through keeps the tie.</summary>
@@ -146,8 +146,8 @@ public sealed class GptTests : OneThreadTests
         // Two tensors would be two entries: lm_head.weight listed and V·E counted twice.
         Assert.DoesNotContain(gpt.named_parameters(), p => p.name == "lm_head.weight");
         Assert.Equal(gpt.ParameterCount, SumOfParameters(gpt));
-        if (gpt.Wte.weight!.device_type != DeviceType.META)
-            Assert.Equal(gpt.Wte.weight!.storage<double>().data_ptr(), gpt.Lm_Head.weight!.storage<double>().data_ptr());
+        if (gpt.TokenEmbedding.weight!.device_type != DeviceType.META)
+            Assert.Equal(gpt.TokenEmbedding.weight!.storage<double>().data_ptr(), gpt.LmHead.weight!.storage<double>().data_ptr());
     }
 
     /// <summary>After a cast, an AdamW step over parameters() updates the shared tensor once, and both modules see it.</summary>
@@ -159,7 +159,7 @@ public sealed class GptTests : OneThreadTests
         gpt.to(ScalarType.Float64);
         using var scope = NewDisposeScope();
         Assert.Equal(gpt.ParameterCount, SumOfParameters(gpt));
-        var before = gpt.Wte.weight!.detach().clone();
+        var before = gpt.TokenEmbedding.weight!.detach().clone();
         var idx = randint(0, 11, new long[] { 2, 8 });
 
         var optimizer = optim.AdamW(gpt.parameters(), lr: 0.01);
@@ -167,12 +167,12 @@ public sealed class GptTests : OneThreadTests
         nn.functional.cross_entropy(gpt.Forward(idx).view(-1, 11), idx.view(-1)).backward();
         optimizer.step();
 
-        Assert.Equal(ScalarType.Float64, gpt.Wte.weight!.dtype);
-        Assert.Equal(gpt.Wte.weight!.storage<double>().data_ptr(), gpt.Lm_Head.weight!.storage<double>().data_ptr());
-        Assert.Equal(0.0, (gpt.Wte.weight! - gpt.Lm_Head.weight!).abs().max().item<double>());
+        Assert.Equal(ScalarType.Float64, gpt.TokenEmbedding.weight!.dtype);
+        Assert.Equal(gpt.TokenEmbedding.weight!.storage<double>().data_ptr(), gpt.LmHead.weight!.storage<double>().data_ptr());
+        Assert.Equal(0.0, (gpt.TokenEmbedding.weight! - gpt.LmHead.weight!).abs().max().item<double>());
         Assert.Equal(gpt.ParameterCount, gpt.parameters().Sum(p => p.numel()));
         // Adam's first step moves a parameter by at most lr (weight decay adds lr·0.01·|w|); stepped twice it would move 2·lr.
-        var moved = (gpt.Wte.weight!.detach() - before).abs().max().item<double>();
+        var moved = (gpt.TokenEmbedding.weight!.detach() - before).abs().max().item<double>();
         Assert.True(moved is > 0 and <= 0.0101, $"the tied weight moved by {moved} in one step of lr 0.01");
     }
 
@@ -202,8 +202,8 @@ public sealed class GptTests : OneThreadTests
     {
         using var gpt = new Gpt(vocab: 11, blockSize: 16, layers: 1, heads: 2, embed: 16, dropout: 0.0);
         string[] block = ["ln_1.weight", "ln_1.bias", "attn.c_attn.weight", "attn.c_attn.bias", "attn.c_proj.weight", "attn.c_proj.bias",
-                          "ln_2.weight", "ln_2.bias", "mlp_fc.weight", "mlp_fc.bias", "mlp_proj.weight", "mlp_proj.bias"];
-        var expected = new[] { "wte.weight", "wpe.weight", "ln_f.weight", "ln_f.bias", "lm_head.weight" }.Concat(block.Select(k => "h.0." + k));
+                          "ln_2.weight", "ln_2.bias", "mlp.c_fc.weight", "mlp.c_fc.bias", "mlp.c_proj.weight", "mlp.c_proj.bias"];
+        var expected = new[] { "transformer.wte.weight", "transformer.wpe.weight", "transformer.ln_f.weight", "transformer.ln_f.bias", "lm_head.weight" }.Concat(block.Select(k => "transformer.h.0." + k));
         Assert.Equal(expected.Order(StringComparer.Ordinal), gpt.state_dict().Keys.Order(StringComparer.Ordinal));
     }
 

@@ -70,7 +70,7 @@ public sealed class IncrementalDecodingTests : OneThreadTests
 
         var error = Assert.Throws<ShapeMismatchException>(() => gpt.ForwardAt(randint(0, 11, [1, 3]), 10));
 
-        Assert.Equal("Gpt: PositionalEmbedding 'Wpe': positions 10 to 12 exceed its 12 rows", error.Message);
+        Assert.Equal("Gpt: PositionalEmbedding 'PositionEmbedding': positions 10 to 12 exceed its 12 rows", error.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => gpt.ForwardAt(randint(0, 11, [1, 3]), -1));
     }
 

@@ -91,7 +91,7 @@ public sealed class SamplesCheckpointTests
 
         var path = Path.Combine(output, "gpt.safetensors");
         Assert.Contains(path, text);
-        var vocab = SafetensorsFile.ReadSignature(path).Single(t => t.Name == "wte.weight").Shape[0];
+        var vocab = SafetensorsFile.ReadSignature(path).Single(t => t.Name == "transformer.wte.weight").Shape[0];
         using var model = new Gpt((int)vocab, blockSize: 16, layers: 1, heads: 2, embed: 16, dropout: 0);
         SafetensorsFile.Load(path, model); // strict: every name, shape and dtype
 

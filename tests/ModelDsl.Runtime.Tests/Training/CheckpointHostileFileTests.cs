@@ -245,7 +245,7 @@ public sealed class CheckpointHostileFileTests : OneThreadTests
         using var target = new Gpt(vocab: 11, blockSize: 8, layers: 1, heads: 2, embed: 8, dropout: 0.0);
         var before = TestModels.Snapshot(target);
         var e = Assert.Throws<CheckpointMismatchException>(() => Checkpoint.Read(new MemoryStream(file.ToBytes()), Name, target));
-        Assert.Equal(["wte.weight = lm_head.weight: one tensor in the model, different values in the checkpoint"], e.ConflictingTies);
+        Assert.Equal(["transformer.wte.weight = lm_head.weight: one tensor in the model, different values in the checkpoint"], e.ConflictingTies);
         Assert.Contains("tied but different (1):", e.Message);
         Assert.Equal(before, TestModels.Snapshot(target));
 

@@ -8,19 +8,19 @@ using static TorchSharp.torch;
 namespace ModelDsl.Runtime.Tests.Weights;
 
 /// <summary>
-/// Files from real PyTorch (interop/pytorch): PyTorch 2.11 loaded the generated Gpt's weights with load_file +
-/// load_state_dict, matched .NET's logits to 6e-7, and wrote them back with safetensors' save_model (one name per
-/// tied tensor, the other noted in the metadata). That file loads here and reproduces .NET's logits exactly.
+/// Files from real PyTorch (interop/pytorch, Debian's torch 1.13): the generated Gpt's state-dict keys are nanoGPT's, so
+/// PyTorch loads its weights into nanoGPT's layout with a strict load_state_dict (logits within 7e-7 of .NET's), and
+/// what PyTorch writes, from its own state_dict, loads back here verbatim.
 /// </summary>
 public sealed class PyTorchFileTests
 {
     private static string File(string name) => Path.Combine(System.AppContext.BaseDirectory, "PyTorch", name);
 
     [Fact]
-    public void A_file_written_by_pytorch_save_model_loads_and_gives_the_reference_logits()
+    public void Weights_written_back_by_pytorch_load_and_give_the_reference_logits()
     {
         var names = SafetensorsFile.ReadSignature(File("from_pytorch.safetensors"));
-        Assert.DoesNotContain(names, n => n.Name == "wte.weight"); // save_model dropped the tied duplicate
+        Assert.Contains(names, n => n.Name == "transformer.wte.weight");
         Assert.Contains(names, n => n.Name == "lm_head.weight");
 
         using var model = new Gpt(vocab: 65, blockSize: 32, layers: 2, heads: 4, embed: 64, dropout: 0.0);
@@ -32,10 +32,26 @@ public sealed class PyTorchFileTests
         using var noGrad = no_grad();
         using var logits = model.Forward(reference.Idx);
         Assert.Equal(0f, (logits - reference.Logits).abs().max().item<float>());
-        Assert.Equal(model.Wte.weight!.storage<float>().data_ptr(), model.Lm_Head.weight!.storage<float>().data_ptr()); // still one tensor
+        Assert.Equal(model.TokenEmbedding.weight!.storage<float>().data_ptr(), model.LmHead.weight!.storage<float>().data_ptr()); // still one tensor
     }
 
-    // The layout interop/pytorch/Export writes the reference batch and its logits in.
+    [Fact]
+    public void A_nanogpt_checkpoint_written_by_pytorch_loads_verbatim_and_gives_its_logits()
+    {
+        // nanogpt_checkpoint.py: nanoGPT's layout, PyTorch's own state_dict names, nothing renamed on either side.
+        using var model = new Gpt(vocab: 65, blockSize: 32, layers: 2, heads: 4, embed: 64, dropout: 0.0);
+        using var reference = new ReferenceBatch();
+        SafetensorsFile.Load(File("nanogpt-reference.safetensors"), reference);
+        SafetensorsFile.Load(File("nanogpt.safetensors"), model);
+        model.eval();
+
+        using var noGrad = no_grad();
+        using var logits = model.Forward(reference.Idx);
+        Assert.True((logits - reference.Logits).abs().max().item<float>() <= 1e-5f);
+        Assert.Equal(model.TokenEmbedding.weight!.storage<float>().data_ptr(), model.LmHead.weight!.storage<float>().data_ptr());
+    }
+
+    // The layout of a reference batch and its logits.
     private sealed class ReferenceBatch : nn.Module
     {
         public ReferenceBatch() : base("Reference")

@@ -58,7 +58,7 @@ public sealed class SafetensorsFileTests : OneThreadTests
         var idx = randint(0, 11, new long[] { 2, 12 });
         AssertBitwiseEqual(saved.Forward(idx), loaded.Forward(idx), "logits");
         Assert.Equal(RawState(saved), RawState(loaded));
-        Assert.Equal(loaded.Wte.weight!.storage<float>().data_ptr(), loaded.Lm_Head.weight!.storage<float>().data_ptr());
+        Assert.Equal(loaded.TokenEmbedding.weight!.storage<float>().data_ptr(), loaded.LmHead.weight!.storage<float>().data_ptr());
         Assert.False(File.Exists(path + ".tmp"));
     }
 
@@ -99,15 +99,15 @@ public sealed class SafetensorsFileTests : OneThreadTests
         var file = SafetensorsLayout.Read(path);
         var expected = new Dictionary<string, long[]>
         {
-            ["wte.weight"] = [11, 16],
-            ["wpe.weight"] = [16, 16],
-            ["ln_f.weight"] = [16],
-            ["ln_f.bias"] = [16],
+            ["transformer.wte.weight"] = [11, 16],
+            ["transformer.wpe.weight"] = [16, 16],
+            ["transformer.ln_f.weight"] = [16],
+            ["transformer.ln_f.bias"] = [16],
             ["lm_head.weight"] = [11, 16],
         };
         for (var layer = 0; layer < 2; layer++)
         {
-            var h = $"h.{layer}.";
+            var h = $"transformer.h.{layer}.";
             expected[h + "ln_1.weight"] = [16];
             expected[h + "ln_1.bias"] = [16];
             expected[h + "attn.c_attn.weight"] = [48, 16];
@@ -116,10 +116,10 @@ public sealed class SafetensorsFileTests : OneThreadTests
             expected[h + "attn.c_proj.bias"] = [16];
             expected[h + "ln_2.weight"] = [16];
             expected[h + "ln_2.bias"] = [16];
-            expected[h + "mlp_fc.weight"] = [64, 16];
-            expected[h + "mlp_fc.bias"] = [64];
-            expected[h + "mlp_proj.weight"] = [16, 64];
-            expected[h + "mlp_proj.bias"] = [16];
+            expected[h + "mlp.c_fc.weight"] = [64, 16];
+            expected[h + "mlp.c_fc.bias"] = [64];
+            expected[h + "mlp.c_proj.weight"] = [16, 64];
+            expected[h + "mlp.c_proj.bias"] = [16];
         }
 
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), file.Entries.Keys.Order(StringComparer.Ordinal));
@@ -133,7 +133,7 @@ public sealed class SafetensorsFileTests : OneThreadTests
         var state = gpt.state_dict();
         foreach (var name in expected.Keys)
             Assert.True(Bytes(state[name]).AsSpan().SequenceEqual(file.Bytes(name)), $"{name}: bytes differ");
-        Assert.Equal(file.Bytes("wte.weight"), file.Bytes("lm_head.weight"));
+        Assert.Equal(file.Bytes("transformer.wte.weight"), file.Bytes("lm_head.weight"));
     }
 
     /// <summary>BatchNorm's running statistics are there too: running_mean/var F32, num_batches_tracked an I64 scalar.</summary>
@@ -199,23 +199,23 @@ public sealed class SafetensorsFileTests : OneThreadTests
         var path = dir.File("save_model.safetensors");
         using var source = TinyGpt(seed: 7);
         var state = source.state_dict();
-        state.Remove("wte.weight");
+        state.Remove("transformer.wte.weight");
         using (var buffer = new MemoryStream())
         {
             PyBridgeSafetensors.SaveStateDict(buffer, state, leaveOpen: true);
-            File.WriteAllBytes(path, SafetensorsLayout.WithMetadata(buffer.ToArray(), new Dictionary<string, string> { ["wte.weight"] = "lm_head.weight" }));
+            File.WriteAllBytes(path, SafetensorsLayout.WithMetadata(buffer.ToArray(), new Dictionary<string, string> { ["transformer.wte.weight"] = "lm_head.weight" }));
         }
         var file = SafetensorsLayout.Read(path);
-        Assert.Equal("lm_head.weight", file.Metadata!["wte.weight"]);
+        Assert.Equal("lm_head.weight", file.Metadata!["transformer.wte.weight"]);
         Assert.Equal(0, file.HeaderLength % 8);
-        Assert.DoesNotContain("wte.weight", file.Entries.Keys);
+        Assert.DoesNotContain("transformer.wte.weight", file.Entries.Keys);
 
         using var loaded = TinyGpt(seed: 8);
         SafetensorsFile.Load(path, loaded);
 
         Assert.Equal(RawState(source), RawState(loaded));
-        AssertBitwiseEqual(source.Wte.weight!, loaded.Wte.weight!, "wte.weight");
-        Assert.Equal(loaded.Wte.weight!.storage<float>().data_ptr(), loaded.Lm_Head.weight!.storage<float>().data_ptr());
+        AssertBitwiseEqual(source.TokenEmbedding.weight!, loaded.TokenEmbedding.weight!, "transformer.wte.weight");
+        Assert.Equal(loaded.TokenEmbedding.weight!.storage<float>().data_ptr(), loaded.LmHead.weight!.storage<float>().data_ptr());
     }
 
     [Fact]
@@ -232,7 +232,7 @@ public sealed class SafetensorsFileTests : OneThreadTests
         using var target = TinyGpt(seed: 10);
         var before = RawState(target);
         var e = Assert.Throws<StateDictMismatchException>(() => SafetensorsFile.Load(path, target));
-        Assert.Equal(["wte.weight = lm_head.weight: one tensor in the model, different values in the file"], e.ConflictingTies);
+        Assert.Equal(["transformer.wte.weight = lm_head.weight: one tensor in the model, different values in the file"], e.ConflictingTies);
         Assert.Contains("tied but different (1):", e.Message);
         Assert.Equal(before, RawState(target));
     }
@@ -255,13 +255,13 @@ public sealed class SafetensorsFileTests : OneThreadTests
         Assert.Equal("gpt.safetensors", e.SourceName);
         Assert.Empty(e.Missing);
         Assert.Equal(12, e.Unexpected.Count);
-        Assert.All(e.Unexpected, entry => Assert.StartsWith("h.1.", entry));
-        Assert.Contains("h.1.attn.c_attn.weight [48, 16] Float32", e.Unexpected);
-        Assert.Equal(["wte.weight: model [11, 16], file [13, 16]", "lm_head.weight: model [11, 16], file [13, 16]"], e.WrongShape);
+        Assert.All(e.Unexpected, entry => Assert.StartsWith("transformer.h.1.", entry));
+        Assert.Contains("transformer.h.1.attn.c_attn.weight [48, 16] Float32", e.Unexpected);
+        Assert.Equal(["transformer.wte.weight: model [11, 16], file [13, 16]", "lm_head.weight: model [11, 16], file [13, 16]"], e.WrongShape);
         Assert.Empty(e.WrongDType);
         Assert.StartsWith("gpt.safetensors does not fit this Gpt; nothing was loaded.", e.Message);
-        Assert.Contains("\n  unexpected (12):\n    h.1.ln_1.weight [16] Float32", e.Message);
-        Assert.Contains("\n  wrong shape (2):\n    wte.weight: model [11, 16], file [13, 16]\n    lm_head.weight: model [11, 16], file [13, 16]", e.Message);
+        Assert.Contains("\n  unexpected (12):\n    transformer.h.1.ln_1.weight [16] Float32", e.Message);
+        Assert.Contains("\n  wrong shape (2):\n    transformer.wte.weight: model [11, 16], file [13, 16]\n    lm_head.weight: model [11, 16], file [13, 16]", e.Message);
         Assert.Equal(before, RawState(target));
     }
 

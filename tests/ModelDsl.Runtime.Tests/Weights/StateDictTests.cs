@@ -51,22 +51,22 @@ public sealed class StateDictTests : OneThreadTests
         using var target = TinyGpt(seed: 4);
         using var scope = NewDisposeScope();
         var state = CopyOfState(source);
-        state.Remove("ln_f.bias");
-        state.Remove("h.0.mlp_proj.weight");
-        state["h.1.ln_1.weight"] = ones(16);
-        state["h.0.attn.c_attn.weight"] = zeros(40, 16);
-        state["h.0.ln_2.bias"] = zeros(17);
-        state["wpe.weight"] = state["wpe.weight"].to(ScalarType.Float64);
+        state.Remove("transformer.ln_f.bias");
+        state.Remove("transformer.h.0.mlp.c_proj.weight");
+        state["transformer.h.1.ln_1.weight"] = ones(16);
+        state["transformer.h.0.attn.c_attn.weight"] = zeros(40, 16);
+        state["transformer.h.0.ln_2.bias"] = zeros(17);
+        state["transformer.wpe.weight"] = state["transformer.wpe.weight"].to(ScalarType.Float64);
         var before = RawState(target);
 
         var e = Assert.Throws<StateDictMismatchException>(() => StateDict.Load(state, target));
 
-        Assert.Equal(["h.0.mlp_proj.weight [16, 64] Float32", "ln_f.bias [16] Float32"], e.Missing.Order(StringComparer.Ordinal));
-        Assert.Equal(["h.1.ln_1.weight [16] Float32"], e.Unexpected);
+        Assert.Equal(["transformer.h.0.mlp.c_proj.weight [16, 64] Float32", "transformer.ln_f.bias [16] Float32"], e.Missing.Order(StringComparer.Ordinal));
+        Assert.Equal(["transformer.h.1.ln_1.weight [16] Float32"], e.Unexpected);
         Assert.Equal(
-            ["h.0.attn.c_attn.weight: model [48, 16], state dict [40, 16]", "h.0.ln_2.bias: model [16], state dict [17]"],
+            ["transformer.h.0.attn.c_attn.weight: model [48, 16], state dict [40, 16]", "transformer.h.0.ln_2.bias: model [16], state dict [17]"],
             e.WrongShape.Order(StringComparer.Ordinal));
-        Assert.Equal(["wpe.weight: model Float32, state dict Float64"], e.WrongDType);
+        Assert.Equal(["transformer.wpe.weight: model Float32, state dict Float64"], e.WrongDType);
         Assert.Empty(e.ConflictingTies);
         Assert.Equal("the state dict", e.SourceName);
 
@@ -88,22 +88,22 @@ public sealed class StateDictTests : OneThreadTests
         using var source = TinyGpt(seed: 5);
         using var scope = NewDisposeScope();
 
-        foreach (var dropped in new[] { "wte.weight", "lm_head.weight" })
+        foreach (var dropped in new[] { "transformer.wte.weight", "lm_head.weight" })
         {
             using var target = TinyGpt(seed: 6);
             var state = CopyOfState(source);
             state.Remove(dropped);
             StateDict.Load(state, target, name: $"state without {dropped}");
             Assert.Equal(RawState(source), RawState(target));
-            Assert.Equal(target.Wte.weight!.storage<float>().data_ptr(), target.Lm_Head.weight!.storage<float>().data_ptr());
+            Assert.Equal(target.TokenEmbedding.weight!.storage<float>().data_ptr(), target.LmHead.weight!.storage<float>().data_ptr());
         }
 
         using var untouched = TinyGpt(seed: 7);
         var neither = CopyOfState(source);
-        neither.Remove("wte.weight");
+        neither.Remove("transformer.wte.weight");
         neither.Remove("lm_head.weight");
         var e = Assert.Throws<StateDictMismatchException>(() => StateDict.Load(neither, untouched));
-        Assert.Equal(["wte.weight [11, 16] Float32", "lm_head.weight [11, 16] Float32"], e.Missing);
+        Assert.Equal(["transformer.wte.weight [11, 16] Float32", "lm_head.weight [11, 16] Float32"], e.Missing);
     }
 
     /// <summary>A model cannot hold two values in one tensor: refused, rather than PyTorch's last-copy-wins.</summary>
@@ -114,12 +114,12 @@ public sealed class StateDictTests : OneThreadTests
         using var target = TinyGpt(seed: 9);
         using var scope = NewDisposeScope();
         var state = CopyOfState(source);
-        state["wte.weight"] = state["wte.weight"] * 2f;
+        state["transformer.wte.weight"] = state["transformer.wte.weight"] * 2f;
         var before = RawState(target);
 
         var e = Assert.Throws<StateDictMismatchException>(() => StateDict.Load(state, target));
 
-        Assert.Equal(["wte.weight = lm_head.weight: one tensor in the model, different values in the state dict"], e.ConflictingTies);
+        Assert.Equal(["transformer.wte.weight = lm_head.weight: one tensor in the model, different values in the state dict"], e.ConflictingTies);
         Assert.Empty(e.Missing);
         Assert.Equal(before, RawState(target));
     }
@@ -131,11 +131,11 @@ public sealed class StateDictTests : OneThreadTests
         using var target = TinyGpt(seed: 11);
         using var scope = NewDisposeScope();
         var state = CopyOfState(source);
-        state["wte.weight"][2, 3] = tensor(float.NaN);
+        state["transformer.wte.weight"][2, 3] = tensor(float.NaN);
         state["lm_head.weight"][2, 3] = tensor(float.NaN);
 
         StateDict.Load(state, target);
 
-        Assert.True(float.IsNaN(target.Lm_Head.weight![2, 3].item<float>()));
+        Assert.True(float.IsNaN(target.LmHead.weight![2, 3].item<float>()));
     }
 }

@@ -9,11 +9,11 @@ namespace ModelDsl.Models.Transformers;
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
-    private readonly global::TorchSharp.Modules.Embedding _wte;
-    private readonly global::TorchSharp.Modules.Embedding _wpe;
-    private readonly global::TorchSharp.Modules.ModuleList<global::ModelDsl.Models.Transformers.GptBlock> _h;
-    private readonly global::TorchSharp.Modules.LayerNorm _ln_F;
-    private readonly global::TorchSharp.Modules.Linear _lm_Head;
+    private readonly global::TorchSharp.Modules.Embedding _tokenEmbedding;
+    private readonly global::TorchSharp.Modules.Embedding _positionEmbedding;
+    private readonly global::TorchSharp.Modules.ModuleList<global::ModelDsl.Models.Transformers.GptBlock> _blocks;
+    private readonly global::TorchSharp.Modules.LayerNorm _finalNorm;
+    private readonly global::TorchSharp.Modules.Linear _lmHead;
 
     /// <summary>Creates the layers, checks the hyperparameters, and registers the layers in declaration order.</summary>
     public partial Gpt(int vocab, int blockSize, int layers, int heads, int embed, double dropout)
@@ -28,11 +28,11 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         if (layers <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(Gpt), $"hyperparameter layers must be positive (layers = {layers})");
         if (heads <= 0)
-            throw new global::ModelDsl.ShapeMismatchException(nameof(Gpt), $"GptBlock 'H': hyperparameter heads must be positive (heads = {heads})");
+            throw new global::ModelDsl.ShapeMismatchException(nameof(Gpt), $"GptBlock 'Blocks': hyperparameter heads must be positive (heads = {heads})");
         if (embed % heads != 0)
-            throw new global::ModelDsl.ShapeMismatchException(nameof(Gpt), $"GptBlock 'H': CausalSelfAttention 'Attn': the width (embed) must be a multiple of the number of heads (heads) (embed = {embed}, heads = {heads})");
+            throw new global::ModelDsl.ShapeMismatchException(nameof(Gpt), $"GptBlock 'Blocks': CausalSelfAttention 'SelfAttention': the width (embed) must be a multiple of the number of heads (heads) (embed = {embed}, heads = {heads})");
         if (!(dropout >= 0 && dropout <= 1))
-            throw new global::System.ArgumentOutOfRangeException(nameof(dropout), dropout, "Dropout 'Wpe': p must be between 0 and 1");
+            throw new global::System.ArgumentOutOfRangeException(nameof(dropout), dropout, "Dropout 'PositionEmbedding': p must be between 0 and 1");
 
         Vocab = vocab;
         BlockSize = blockSize;
@@ -40,21 +40,23 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         Heads = heads;
         Embed = embed;
         Dropout = dropout;
-        _wte = global::TorchSharp.torch.nn.Embedding(vocab, embed);
-        register_module("wte", _wte);
-        _wpe = global::TorchSharp.torch.nn.Embedding(blockSize, embed);
-        register_module("wpe", _wpe);
-        _h = new global::TorchSharp.Modules.ModuleList<global::ModelDsl.Models.Transformers.GptBlock>();
+        _tokenEmbedding = global::TorchSharp.torch.nn.Embedding(vocab, embed);
+        var transformerModules = new global::ModelDsl.Layers.ModuleGroup("transformer");
+        register_module("transformer", transformerModules);
+        transformerModules.register_module("wte", _tokenEmbedding);
+        _positionEmbedding = global::TorchSharp.torch.nn.Embedding(blockSize, embed);
+        transformerModules.register_module("wpe", _positionEmbedding);
+        _blocks = new global::TorchSharp.Modules.ModuleList<global::ModelDsl.Models.Transformers.GptBlock>();
         for (var i = 0; i < layers; i++)
         {
-            _h.Add(new global::ModelDsl.Models.Transformers.GptBlock(embed, heads, dropout));
+            _blocks.Add(new global::ModelDsl.Models.Transformers.GptBlock(embed, heads, dropout));
         }
-        register_module("h", _h);
-        _ln_F = global::TorchSharp.torch.nn.LayerNorm(embed);
-        register_module("ln_f", _ln_F);
-        _lm_Head = global::TorchSharp.torch.nn.Linear(embed, vocab, hasBias: false);
-        register_module("lm_head", _lm_Head);
-        global::ModelDsl.Layers.TiedWeights.Share(_lm_Head, _wte); // tied: one tensor, counted once
+        transformerModules.register_module("h", _blocks);
+        _finalNorm = global::TorchSharp.torch.nn.LayerNorm(embed);
+        transformerModules.register_module("ln_f", _finalNorm);
+        _lmHead = global::TorchSharp.torch.nn.Linear(embed, vocab, hasBias: false);
+        register_module("lm_head", _lmHead);
+        global::ModelDsl.Layers.TiedWeights.Share(_lmHead, _tokenEmbedding); // tied: one tensor, counted once
         ParameterCount = 12 * (long)embed * (long)embed * (long)layers + (long)blockSize * (long)embed + 13 * (long)embed * (long)layers + (long)embed * (long)vocab + 2 * (long)embed;
     }
 
@@ -76,20 +78,20 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     /// <summary>The hyperparameter <c>dropout</c> this model was created with.</summary>
     public double Dropout { get; }
 
-    /// <summary>Embedding: [B, T] → [B, T, embed]; embed * vocab parameters; state-dict key <c>wte</c>.</summary>
-    public partial global::TorchSharp.Modules.Embedding Wte => _wte;
+    /// <summary>Embedding: [B, T] → [B, T, embed]; embed * vocab parameters; state-dict key <c>transformer.wte</c>.</summary>
+    public partial global::TorchSharp.Modules.Embedding TokenEmbedding => _tokenEmbedding;
 
-    /// <summary>PositionalEmbedding → Dropout: [B, T, embed] → [B, T, embed]; blockSize * embed parameters; state-dict key <c>wpe</c>.</summary>
-    partial global::TorchSharp.Modules.Embedding Wpe => _wpe;
+    /// <summary>PositionalEmbedding → Dropout: [B, T, embed] → [B, T, embed]; blockSize * embed parameters; state-dict key <c>transformer.wpe</c>.</summary>
+    partial global::TorchSharp.Modules.Embedding PositionEmbedding => _positionEmbedding;
 
-    /// <summary>GptBlock × layers: [B, T, embed] → [B, T, embed]; 12 * embed * embed * layers + 13 * embed * layers parameters; state-dict key <c>h</c>.</summary>
-    partial global::TorchSharp.Modules.ModuleList<global::ModelDsl.Models.Transformers.GptBlock> H => _h;
+    /// <summary>GptBlock × layers: [B, T, embed] → [B, T, embed]; 12 * embed * embed * layers + 13 * embed * layers parameters; state-dict key <c>transformer.h</c>.</summary>
+    partial global::TorchSharp.Modules.ModuleList<global::ModelDsl.Models.Transformers.GptBlock> Blocks => _blocks;
 
-    /// <summary>LayerNorm: [B, T, embed] → [B, T, embed]; 2 * embed parameters; state-dict key <c>ln_f</c>.</summary>
-    partial global::TorchSharp.Modules.LayerNorm Ln_F => _ln_F;
+    /// <summary>LayerNorm: [B, T, embed] → [B, T, embed]; 2 * embed parameters; state-dict key <c>transformer.ln_f</c>.</summary>
+    partial global::TorchSharp.Modules.LayerNorm FinalNorm => _finalNorm;
 
-    /// <summary>Linear, tied to wte: [B, T, embed] → [B, T, vocab]; 0 parameters; state-dict key <c>lm_head</c>.</summary>
-    public partial global::TorchSharp.Modules.Linear Lm_Head => _lm_Head;
+    /// <summary>Linear, tied to token_embedding: [B, T, embed] → [B, T, vocab]; 0 parameters; state-dict key <c>lm_head</c>.</summary>
+    public partial global::TorchSharp.Modules.Linear LmHead => _lmHead;
 
     /// <summary>The number of trainable parameters: 12 * embed * embed * layers + blockSize * embed + 13 * embed * layers + embed * vocab + 2 * embed.</summary>
     public long ParameterCount { get; }
@@ -105,7 +107,7 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     protected override global::TorchSharp.torch.nn.Module _to(global::TorchSharp.torch.ScalarType dtype, bool non_blocking)
     {
         base._to(dtype, non_blocking);
-        global::ModelDsl.Layers.TiedWeights.Share(_lm_Head, _wte);
+        global::ModelDsl.Layers.TiedWeights.Share(_lmHead, _tokenEmbedding);
         return this;
     }
 
@@ -113,7 +115,7 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     protected override global::TorchSharp.torch.nn.Module _to(global::TorchSharp.torch.Device device, global::TorchSharp.torch.ScalarType dtype, bool non_blocking)
     {
         base._to(device, dtype, non_blocking);
-        global::ModelDsl.Layers.TiedWeights.Share(_lm_Head, _wte);
+        global::ModelDsl.Layers.TiedWeights.Share(_lmHead, _tokenEmbedding);
         return this;
     }
 
@@ -121,7 +123,7 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     protected override global::TorchSharp.torch.nn.Module _to(global::TorchSharp.DeviceType deviceType, int deviceIndex, bool non_blocking)
     {
         base._to(deviceType, deviceIndex, non_blocking);
-        global::ModelDsl.Layers.TiedWeights.Share(_lm_Head, _wte);
+        global::ModelDsl.Layers.TiedWeights.Share(_lmHead, _tokenEmbedding);
         return this;
     }
 
@@ -140,31 +142,31 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         var T = idxShape[1];
 
         if (T > BlockSize)
-            throw new global::ModelDsl.ShapeMismatchException(nameof(Gpt), $"PositionalEmbedding 'Wpe': sequence length T exceeds blockSize (T = {T}, blockSize = {BlockSize})");
+            throw new global::ModelDsl.ShapeMismatchException(nameof(Gpt), $"PositionalEmbedding 'PositionEmbedding': sequence length T exceeds blockSize (T = {T}, blockSize = {BlockSize})");
 
         using var scope = global::TorchSharp.torch.NewDisposeScope();
 
-        // Wte: [B, T] → [B, T, embed]
-        var wte = _wte.call(idx);
+        // TokenEmbedding: [B, T] → [B, T, embed]
+        var tokenEmbedding = _tokenEmbedding.call(idx);
 
-        // Wpe: [B, T, embed] → [B, T, embed]
-        var wpe = wte + _wpe.call(global::TorchSharp.torch.arange(wte.shape[1], device: wte.device));
-        wpe = global::TorchSharp.torch.nn.functional.dropout(wpe, Dropout, this.training);
+        // PositionEmbedding: [B, T, embed] → [B, T, embed]
+        var positionEmbedding = tokenEmbedding + _positionEmbedding.call(global::TorchSharp.torch.arange(tokenEmbedding.shape[1], device: tokenEmbedding.device));
+        positionEmbedding = global::TorchSharp.torch.nn.functional.dropout(positionEmbedding, Dropout, this.training);
 
-        // H: [B, T, embed] → [B, T, embed]
-        var h = wpe;
-        foreach (var block in _h)
+        // Blocks: [B, T, embed] → [B, T, embed]
+        var blocks = positionEmbedding;
+        foreach (var block in _blocks)
         {
-            h = block.call(h);
+            blocks = block.call(blocks);
         }
 
-        // Ln_F: [B, T, embed] → [B, T, embed]
-        var ln_F = _ln_F.call(h);
+        // FinalNorm: [B, T, embed] → [B, T, embed]
+        var finalNorm = _finalNorm.call(blocks);
 
-        // Lm_Head: [B, T, embed] → [B, T, vocab]
-        var lm_Head = _lm_Head.call(ln_F);
+        // LmHead: [B, T, embed] → [B, T, vocab]
+        var lmHead = _lmHead.call(finalNorm);
 
-        return scope.MoveToOuter(lm_Head);
+        return scope.MoveToOuter(lmHead);
     }
 
     /// <summary>
@@ -183,49 +185,49 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         var T = idxShape[1];
 
         if (T > BlockSize)
-            throw new global::ModelDsl.ShapeMismatchException(nameof(Gpt), $"PositionalEmbedding 'Wpe': sequence length T exceeds blockSize (T = {T}, blockSize = {BlockSize})");
+            throw new global::ModelDsl.ShapeMismatchException(nameof(Gpt), $"PositionalEmbedding 'PositionEmbedding': sequence length T exceeds blockSize (T = {T}, blockSize = {BlockSize})");
 
         using var scope = global::TorchSharp.torch.NewDisposeScope();
 
-        // Wte: [B, T] → [B, T, embed]
-        var wte = _wte.call(idx);
+        // TokenEmbedding: [B, T] → [B, T, embed]
+        var tokenEmbedding = _tokenEmbedding.call(idx);
 
-        // Wpe: [B, T, embed] → [B, T, embed]
-        if (positionOffset + wte.shape[1] > BlockSize)
-            throw new global::ModelDsl.ShapeMismatchException(nameof(Gpt), $"PositionalEmbedding 'Wpe': positions {positionOffset} to {positionOffset + wte.shape[1] - 1} exceed its {BlockSize} rows");
-        var wpe = wte + _wpe.call(global::TorchSharp.torch.arange(positionOffset, positionOffset + wte.shape[1], device: wte.device));
-        wpe = global::TorchSharp.torch.nn.functional.dropout(wpe, Dropout, this.training);
+        // PositionEmbedding: [B, T, embed] → [B, T, embed]
+        if (positionOffset + tokenEmbedding.shape[1] > BlockSize)
+            throw new global::ModelDsl.ShapeMismatchException(nameof(Gpt), $"PositionalEmbedding 'PositionEmbedding': positions {positionOffset} to {positionOffset + tokenEmbedding.shape[1] - 1} exceed its {BlockSize} rows");
+        var positionEmbedding = tokenEmbedding + _positionEmbedding.call(global::TorchSharp.torch.arange(positionOffset, positionOffset + tokenEmbedding.shape[1], device: tokenEmbedding.device));
+        positionEmbedding = global::TorchSharp.torch.nn.functional.dropout(positionEmbedding, Dropout, this.training);
 
-        // H: [B, T, embed] → [B, T, embed]
-        var h = wpe;
-        foreach (var block in _h)
+        // Blocks: [B, T, embed] → [B, T, embed]
+        var blocks = positionEmbedding;
+        foreach (var block in _blocks)
         {
-            h = block.call(h);
+            blocks = block.call(blocks);
         }
 
-        // Ln_F: [B, T, embed] → [B, T, embed]
-        var ln_F = _ln_F.call(h);
+        // FinalNorm: [B, T, embed] → [B, T, embed]
+        var finalNorm = _finalNorm.call(blocks);
 
-        // Lm_Head: [B, T, embed] → [B, T, vocab]
-        var lm_Head = _lm_Head.call(ln_F);
+        // LmHead: [B, T, embed] → [B, T, vocab]
+        var lmHead = _lmHead.call(finalNorm);
 
-        return scope.MoveToOuter(lm_Head);
+        return scope.MoveToOuter(lmHead);
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>
     public static string Summary() =>
         """
         Gpt
-        -----------------------------------------------------------------------------------------------
-        Layer                          Output shape                                              Params
-        -----------------------------------------------------------------------------------------------
-        idx (input)                    [B, T]                                                         0
-        wte (Embedding)                [B, T, embed]                                      embed * vocab
-        wpe (Embedding)                [B, T, embed]                                  blockSize * embed
-        h (GptBlock × layers)          [B, T, embed]  12 * embed * embed * layers + 13 * embed * layers
-        ln_f (LayerNorm)               [B, T, embed]                                          2 * embed
-        lm_head (Linear, tied to wte)  [B, T, vocab]                                                  0
-        -----------------------------------------------------------------------------------------------
+        -----------------------------------------------------------------------------------------------------------
+        Layer                                      Output shape                                              Params
+        -----------------------------------------------------------------------------------------------------------
+        idx (input)                                [B, T]                                                         0
+        transformer.wte (Embedding)                [B, T, embed]                                      embed * vocab
+        transformer.wpe (Embedding)                [B, T, embed]                                  blockSize * embed
+        transformer.h (GptBlock × layers)          [B, T, embed]  12 * embed * embed * layers + 13 * embed * layers
+        transformer.ln_f (LayerNorm)               [B, T, embed]                                          2 * embed
+        lm_head (Linear, tied to token_embedding)  [B, T, vocab]                                                  0
+        -----------------------------------------------------------------------------------------------------------
         Total params: 12 * embed * embed * layers + blockSize * embed + 13 * embed * layers + embed * vocab + 2 * embed
         """;
 }

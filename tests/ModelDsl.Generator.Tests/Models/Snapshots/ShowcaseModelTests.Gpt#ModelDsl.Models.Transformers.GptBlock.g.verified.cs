@@ -9,11 +9,11 @@ namespace ModelDsl.Models.Transformers;
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class GptBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
-    private readonly global::TorchSharp.Modules.LayerNorm _ln_1;
-    private readonly global::ModelDsl.Layers.CausalSelfAttention _attn;
-    private readonly global::TorchSharp.Modules.LayerNorm _ln_2;
-    private readonly global::TorchSharp.Modules.Linear _mlp_Fc;
-    private readonly global::TorchSharp.Modules.Linear _mlp_Proj;
+    private readonly global::TorchSharp.Modules.LayerNorm _attentionNorm;
+    private readonly global::ModelDsl.Layers.CausalSelfAttention _selfAttention;
+    private readonly global::TorchSharp.Modules.LayerNorm _mlpNorm;
+    private readonly global::TorchSharp.Modules.Linear _mlpUp;
+    private readonly global::TorchSharp.Modules.Linear _mlpDown;
 
     /// <summary>Creates the layers, checks the hyperparameters, and registers the layers in declaration order.</summary>
     public partial GptBlock(int embed, int heads, double dropout)
@@ -22,25 +22,27 @@ partial class GptBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
         if (heads <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(GptBlock), $"hyperparameter heads must be positive (heads = {heads})");
         if (embed % heads != 0)
-            throw new global::ModelDsl.ShapeMismatchException(nameof(GptBlock), $"CausalSelfAttention 'Attn': the width (embed) must be a multiple of the number of heads (heads) (embed = {embed}, heads = {heads})");
+            throw new global::ModelDsl.ShapeMismatchException(nameof(GptBlock), $"CausalSelfAttention 'SelfAttention': the width (embed) must be a multiple of the number of heads (heads) (embed = {embed}, heads = {heads})");
         if (embed <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(GptBlock), $"hyperparameter embed must be positive (embed = {embed})");
         if (!(dropout >= 0 && dropout <= 1))
-            throw new global::System.ArgumentOutOfRangeException(nameof(dropout), dropout, "CausalSelfAttention 'Attn': dropout must be between 0 and 1");
+            throw new global::System.ArgumentOutOfRangeException(nameof(dropout), dropout, "CausalSelfAttention 'SelfAttention': dropout must be between 0 and 1");
 
         Embed = embed;
         Heads = heads;
         Dropout = dropout;
-        _ln_1 = global::TorchSharp.torch.nn.LayerNorm(embed);
-        register_module("ln_1", _ln_1);
-        _attn = new global::ModelDsl.Layers.CausalSelfAttention(embed, heads, dropout: dropout);
-        register_module("attn", _attn);
-        _ln_2 = global::TorchSharp.torch.nn.LayerNorm(embed);
-        register_module("ln_2", _ln_2);
-        _mlp_Fc = global::TorchSharp.torch.nn.Linear(embed, 4 * embed);
-        register_module("mlp_fc", _mlp_Fc);
-        _mlp_Proj = global::TorchSharp.torch.nn.Linear(4 * embed, embed);
-        register_module("mlp_proj", _mlp_Proj);
+        _attentionNorm = global::TorchSharp.torch.nn.LayerNorm(embed);
+        register_module("ln_1", _attentionNorm);
+        _selfAttention = new global::ModelDsl.Layers.CausalSelfAttention(embed, heads, dropout: dropout);
+        register_module("attn", _selfAttention);
+        _mlpNorm = global::TorchSharp.torch.nn.LayerNorm(embed);
+        register_module("ln_2", _mlpNorm);
+        _mlpUp = global::TorchSharp.torch.nn.Linear(embed, 4 * embed);
+        var mlpModules = new global::ModelDsl.Layers.ModuleGroup("mlp");
+        register_module("mlp", mlpModules);
+        mlpModules.register_module("c_fc", _mlpUp);
+        _mlpDown = global::TorchSharp.torch.nn.Linear(4 * embed, embed);
+        mlpModules.register_module("c_proj", _mlpDown);
         ParameterCount = 12 * (long)embed * (long)embed + 13 * (long)embed;
     }
 
@@ -54,19 +56,19 @@ partial class GptBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     public double Dropout { get; }
 
     /// <summary>LayerNorm: [B, T, embed] → [B, T, embed]; 2 * embed parameters; state-dict key <c>ln_1</c>.</summary>
-    partial global::TorchSharp.Modules.LayerNorm Ln_1 => _ln_1;
+    partial global::TorchSharp.Modules.LayerNorm AttentionNorm => _attentionNorm;
 
     /// <summary>CausalSelfAttention → Residual: [B, T, embed] → [B, T, embed]; 4 * embed * embed + 4 * embed parameters; state-dict key <c>attn</c>.</summary>
-    partial global::ModelDsl.Layers.CausalSelfAttention Attn => _attn;
+    partial global::ModelDsl.Layers.CausalSelfAttention SelfAttention => _selfAttention;
 
     /// <summary>LayerNorm: [B, T, embed] → [B, T, embed]; 2 * embed parameters; state-dict key <c>ln_2</c>.</summary>
-    partial global::TorchSharp.Modules.LayerNorm Ln_2 => _ln_2;
+    partial global::TorchSharp.Modules.LayerNorm MlpNorm => _mlpNorm;
 
-    /// <summary>Linear → GELU: [B, T, embed] → [B, T, 4 * embed]; 4 * embed * embed + 4 * embed parameters; state-dict key <c>mlp_fc</c>.</summary>
-    partial global::TorchSharp.Modules.Linear Mlp_Fc => _mlp_Fc;
+    /// <summary>Linear → GELU: [B, T, embed] → [B, T, 4 * embed]; 4 * embed * embed + 4 * embed parameters; state-dict key <c>mlp.c_fc</c>.</summary>
+    partial global::TorchSharp.Modules.Linear MlpUp => _mlpUp;
 
-    /// <summary>Linear → Dropout → Residual: [B, T, 4 * embed] → [B, T, embed]; 4 * embed * embed + embed parameters; state-dict key <c>mlp_proj</c>.</summary>
-    partial global::TorchSharp.Modules.Linear Mlp_Proj => _mlp_Proj;
+    /// <summary>Linear → Dropout → Residual: [B, T, 4 * embed] → [B, T, embed]; 4 * embed * embed + embed parameters; state-dict key <c>mlp.c_proj</c>.</summary>
+    partial global::TorchSharp.Modules.Linear MlpDown => _mlpDown;
 
     /// <summary>The number of trainable parameters: 12 * embed * embed + 13 * embed.</summary>
     public long ParameterCount { get; }
@@ -92,26 +94,26 @@ partial class GptBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
 
         using var scope = global::TorchSharp.torch.NewDisposeScope();
 
-        // Ln_1: [B, T, embed] → [B, T, embed]
-        var ln_1 = _ln_1.call(x);
+        // AttentionNorm: [B, T, embed] → [B, T, embed]
+        var attentionNorm = _attentionNorm.call(x);
 
-        // Attn: [B, T, embed] → [B, T, embed]
-        var attn = _attn.call(ln_1);
-        attn = attn + x;
+        // SelfAttention: [B, T, embed] → [B, T, embed]
+        var selfAttention = _selfAttention.call(attentionNorm);
+        selfAttention = selfAttention + x;
 
-        // Ln_2: [B, T, embed] → [B, T, embed]
-        var ln_2 = _ln_2.call(attn);
+        // MlpNorm: [B, T, embed] → [B, T, embed]
+        var mlpNorm = _mlpNorm.call(selfAttention);
 
-        // Mlp_Fc: [B, T, embed] → [B, T, 4 * embed]
-        var mlp_Fc = _mlp_Fc.call(ln_2);
-        mlp_Fc = global::TorchSharp.torch.nn.functional.gelu(mlp_Fc);
+        // MlpUp: [B, T, embed] → [B, T, 4 * embed]
+        var mlpUp = _mlpUp.call(mlpNorm);
+        mlpUp = global::TorchSharp.torch.nn.functional.gelu(mlpUp);
 
-        // Mlp_Proj: [B, T, 4 * embed] → [B, T, embed]
-        var mlp_Proj = _mlp_Proj.call(mlp_Fc);
-        mlp_Proj = global::TorchSharp.torch.nn.functional.dropout(mlp_Proj, Dropout, this.training);
-        mlp_Proj = mlp_Proj + attn;
+        // MlpDown: [B, T, 4 * embed] → [B, T, embed]
+        var mlpDown = _mlpDown.call(mlpUp);
+        mlpDown = global::TorchSharp.torch.nn.functional.dropout(mlpDown, Dropout, this.training);
+        mlpDown = mlpDown + selfAttention;
 
-        return scope.MoveToOuter(mlp_Proj);
+        return scope.MoveToOuter(mlpDown);
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>
@@ -125,8 +127,8 @@ partial class GptBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
         ln_1 (LayerNorm)            [B, T, embed]                          2 * embed
         attn (CausalSelfAttention)  [B, T, embed]      4 * embed * embed + 4 * embed
         ln_2 (LayerNorm)            [B, T, embed]                          2 * embed
-        mlp_fc (Linear)             [B, T, 4 * embed]  4 * embed * embed + 4 * embed
-        mlp_proj (Linear)           [B, T, embed]          4 * embed * embed + embed
+        mlp.c_fc (Linear)           [B, T, 4 * embed]  4 * embed * embed + 4 * embed
+        mlp.c_proj (Linear)         [B, T, embed]          4 * embed * embed + embed
         ----------------------------------------------------------------------------
         Total params: 12 * embed * embed + 13 * embed
         """;
