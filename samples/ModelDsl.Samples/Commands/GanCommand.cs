@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using ModelDsl.Data;
+using ModelDsl.IO;
 using ModelDsl.Metrics;
 using ModelDsl.Models.Classifier;
 using ModelDsl.Models.Dcgan;

@@ -7,6 +7,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using ModelDsl.Data;
+using ModelDsl.IO;
 using ModelDsl.Models.Transformers;
 using ModelDsl.Samples.Cli;
 using ModelDsl.Samples.Imaging;

@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Text.Json;
+using ModelDsl.IO;
 using ModelDsl.Models.Transformers;
 using ModelDsl.Samples.Cli;
 using ModelDsl.Samples.Imaging;

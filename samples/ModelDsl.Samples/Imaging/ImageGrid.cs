@@ -1,6 +1,6 @@
 using System;
 using System.IO;
-using ModelDsl.Training;
+using ModelDsl.IO;
 using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,4 +1,4 @@
-using ModelDsl.Training;
+using ModelDsl.IO;
 using ScottPlot;
 
 namespace ModelDsl.Samples.Imaging;
