@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using ModelDsl.Data;
+using ModelDsl.IO;
 using ModelDsl.Metrics;
 using ModelDsl.Models.Classifier;
 using ModelDsl.Models.Dcgan;

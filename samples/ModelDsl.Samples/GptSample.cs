@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ModelDsl.Data;
+using ModelDsl.IO;
 using ModelDsl.Models.Transformers;
 using ModelDsl.Samples.Harness;
 using ModelDsl.Training;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using ModelDsl.Data;
+using ModelDsl.IO;
 using ModelDsl.Models.Progressive;
 using ModelDsl.Progressive;
 using ModelDsl.Samples.Harness;

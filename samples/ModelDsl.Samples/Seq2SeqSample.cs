@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using ModelDsl.IO;
 using ModelDsl.Models.Transformers;
 using ModelDsl.Samples.Harness;
 using ModelDsl.Training;

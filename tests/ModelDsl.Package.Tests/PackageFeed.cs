@@ -1,90 +1,121 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.IO.Compression;
 using System.Linq;
-using System.Security;
+using System.Xml.Linq;
+using Xunit;
 
 namespace ModelDsl.Package.Tests;
 
 /// <summary>
-/// Packs src/Runtime (the ModelDsl package) once into a local folder feed and creates consumer projects that use
-/// it. Everything lives in one temporary folder outside the repository, so no Directory.Build.props or central
-/// package versions of ours apply: the consumers are as fresh as a user's.
+/// Does what README.md's "Use it in your project" says, once for all the package tests: packs the three packages
+/// with the README's command into the feed folder of an application repository, writes the README's
+/// <c>nuget.config</c> beside it, and creates console projects there. Everything lives in one temporary folder
+/// outside this repository, so no Directory.Build.props or central package versions of ours apply: the
+/// application is as fresh as a user's.
 /// </summary>
 /// <remarks>
-/// Each run packs a unique prerelease version and restores into its own packages folder, so a stale copy in the
-/// global NuGet cache can never stand in for the package under test. TorchSharp comes from the global cache
-/// (a fallback folder), or from the configured feeds when it is not there.
+/// <para>
+/// The pack adds <c>--no-restore</c> to the README's command: the packed projects are this test project's
+/// references, so its build has restored them, and a restore under the new version would rewrite their obj
+/// folders while other test projects may be building from them.
+/// </para>
+/// <para>
+/// The applications restore into a packages folder of their own (<c>NUGET_PACKAGES</c>), with the global one as a
+/// fallback folder (<c>NUGET_FALLBACK_PACKAGES</c>) for TorchSharp's large native packages, so a run adds nothing
+/// to the global folder; the time-stamped version makes each run's packages new in any case.
+/// </para>
 /// </remarks>
 public sealed class PackageFeed : IDisposable
 {
-    /// <summary>The TorchSharp release the package is built against.</summary>
+    /// <summary>The TorchSharp release the packages are built against.</summary>
     public const string TorchSharpVersion = "0.107.0";
 
-    /// <summary>Packs the package and writes the feed's nuget.config.</summary>
-    public PackageFeed()
-    {
-        Root = Directory.CreateTempSubdirectory("modeldsl-package-").FullName;
-        FeedFolder = Directory.CreateDirectory(Path.Combine(Root, "feed")).FullName;
-        Version = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
-
-        Pack = DotnetCli.Run(DotnetCli.RepositoryRoot(),
-            "pack", "src/Runtime/ModelDsl.Runtime.csproj", "-c", "Release", "--no-restore", "-o", FeedFolder, $"-p:Version={Version}");
-        PackagePath = Path.Combine(FeedFolder, $"ModelDsl.{Version}.nupkg");
-
-        globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        File.WriteAllText(Path.Combine(Root, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <config>
-                <add key="globalPackagesFolder" value="{Escape(Path.Combine(Root, "packages"))}" />
-              </config>
-              <packageSources>
-                <add key="modeldsl-local" value="{Escape(FeedFolder)}" />
-              </packageSources>
-              <fallbackPackageFolders>
-                <add key="global" value="{Escape(globalPackages)}" />
-              </fallbackPackageFolders>
-            </configuration>
-            """);
-    }
+    /// <summary>The packages, core first.</summary>
+    public static readonly IReadOnlyList<string> PackageIds = ["ModelDsl", "ModelDsl.Training", "ModelDsl.Models"];
 
     private readonly string globalPackages;
 
-    /// <summary>The temporary folder that holds the feed, the packages folder and the consumer projects.</summary>
+    /// <summary>Packs the packages and writes the application's nuget.config.</summary>
+    public PackageFeed()
+    {
+        var repository = DotnetCli.RepositoryRoot();
+        Readme = ReadmeSetup.Read(repository);
+        Root = Directory.CreateTempSubdirectory("modeldsl-package-").FullName;
+        AppFolder = Directory.CreateDirectory(Path.Combine(Root, "app")).FullName;
+        FeedFolder = Path.Combine(AppFolder, Readme.FeedFolderName);
+
+        var timeStamp = DateTime.UtcNow.ToString(ReadmeSetup.TimeStampFormat, CultureInfo.InvariantCulture);
+        var arguments = Readme.PackArguments(FeedFolder, timeStamp).ToList();
+        arguments.Insert(arguments.IndexOf("pack") + 1, "--no-restore");
+        Pack = DotnetCli.Run(repository, [.. arguments]);
+        Version = Directory.Exists(FeedFolder) ? CoreVersion(FeedFolder) : "(not packed)";
+
+        File.WriteAllText(Path.Combine(AppFolder, "nuget.config"), Readme.NuGetConfig);
+        globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        AppEnvironment = new Dictionary<string, string>
+        {
+            ["NUGET_PACKAGES"] = Path.Combine(Root, "packages"),
+            ["NUGET_FALLBACK_PACKAGES"] = globalPackages,
+        };
+    }
+
+    /// <summary>The README's setup.</summary>
+    public ReadmeSetup Readme { get; }
+
+    /// <summary>The temporary folder that holds the application and its packages folder.</summary>
     public string Root { get; }
 
-    /// <summary>The local folder feed.</summary>
+    /// <summary>The application's repository: nuget.config, the feed folder and the console projects.</summary>
+    public string AppFolder { get; }
+
+    /// <summary>The application's feed folder, where the pack command writes.</summary>
     public string FeedFolder { get; }
 
     /// <summary>The version packed for this run.</summary>
     public string Version { get; }
 
-    /// <summary>The output of <c>dotnet pack</c>.</summary>
+    /// <summary>The output of the pack command.</summary>
     public CommandResult Pack { get; }
 
-    /// <summary>The packed .nupkg.</summary>
-    public string PackagePath { get; }
+    /// <summary>The environment the application's <c>dotnet</c> commands run with (its own packages folder).</summary>
+    public IReadOnlyDictionary<string, string> AppEnvironment { get; }
+
+    /// <summary>The packed .nupkg of <paramref name="id"/>.</summary>
+    public string PackagePath(string id) => Path.Combine(FeedFolder, $"{id}.{Version}.nupkg");
+
+    /// <summary>Runs <c>dotnet <paramref name="arguments"/></c> in an application project's folder.</summary>
+    public CommandResult Dotnet(string folder, params string[] arguments) => DotnetCli.Run(folder, AppEnvironment, arguments);
+
+    /// <summary>Fails the calling test with the pack's output unless the pack succeeded.</summary>
+    public void AssertPacked() => Assert.True(Pack.ExitCode == 0, Pack.ToString());
 
     /// <summary>
-    /// A file of a restored package, <paramref name="relativePath"/> under its id and version folders: from this
-    /// feed's packages folder, or the global one that serves as its fallback.
+    /// A file of a restored package, <paramref name="relativePath"/> under its id and version folders: from the
+    /// application's packages folder, or the global one that serves as its fallback.
     /// </summary>
     public string PackageFile(string id, string version, string relativePath)
     {
-        var folders = new[] { Path.Combine(Root, "packages"), globalPackages };
+        var folders = new[] { AppEnvironment["NUGET_PACKAGES"], globalPackages };
         var paths = folders.Select(folder => Path.Combine(folder, id.ToLowerInvariant(), version, relativePath)).ToArray();
         return paths.FirstOrDefault(File.Exists) ?? throw new FileNotFoundException($"{relativePath} of {id} {version} is in neither {string.Join(" nor ", folders)}.");
     }
 
     /// <summary>
-    /// Creates a console project <paramref name="name"/> that references ModelDsl and TorchSharp-cpu, with
-    /// warnings as errors, and <paramref name="program"/> as its only source file; returns its folder.
+    /// Creates a console project <paramref name="name"/> in the application's repository that references
+    /// <paramref name="packageIds"/> at this run's version and TorchSharp-cpu, with warnings as errors, and
+    /// <paramref name="program"/> as its only source file; returns its folder.
     /// </summary>
-    public string CreateConsumer(string name, string program)
+    public string CreateConsumer(string name, string program, params string[] packageIds)
     {
-        var folder = Directory.CreateDirectory(Path.Combine(Root, name)).FullName;
+        var folder = Directory.CreateDirectory(Path.Combine(AppFolder, name)).FullName;
+        var references = string.Concat(packageIds.Select(id => $"""
+
+                <PackageReference Include="{id}" Version="{Version}" />
+            """));
         File.WriteAllText(Path.Combine(folder, name + ".csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -93,8 +124,7 @@ public sealed class PackageFeed : IDisposable
                 <Nullable>enable</Nullable>
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
               </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="ModelDsl" Version="{Version}" />
+              <ItemGroup>{references}
                 <PackageReference Include="TorchSharp-cpu" Version="{TorchSharpVersion}" />
               </ItemGroup>
             </Project>
@@ -116,5 +146,16 @@ public sealed class PackageFeed : IDisposable
         }
     }
 
-    private static string Escape(string path) => SecurityElement.Escape(path);
+    // The version is the README command's: read it from the core package rather than assume the base version.
+    private static string CoreVersion(string feedFolder)
+    {
+        var core = Directory.GetFiles(feedFolder, "ModelDsl.*.nupkg")
+            .FirstOrDefault(path => char.IsAsciiDigit(Path.GetFileName(path)["ModelDsl.".Length]));
+        if (core is null)
+            return "(not packed)";
+        using var package = ZipFile.OpenRead(core);
+        using var stream = package.GetEntry("ModelDsl.nuspec")!.Open();
+        var nuspec = XDocument.Load(stream);
+        return (string)nuspec.Descendants(nuspec.Root!.Name.Namespace + "version").Single();
+    }
 }

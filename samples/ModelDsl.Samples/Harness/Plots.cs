@@ -1,3 +1,4 @@
+using ModelDsl.IO;
 using ModelDsl.Training;
 using ScottPlot;
 using SkiaSharp;

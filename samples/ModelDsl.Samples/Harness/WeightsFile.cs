@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ModelDsl.IO;
 using ModelDsl.Training;
 using ModelDsl.Weights;
 using static TorchSharp.torch;

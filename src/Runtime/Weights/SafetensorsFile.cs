@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
-using ModelDsl.Training;
+using ModelDsl.IO;
 using TorchSharp;
 using static TorchSharp.torch;
 using PyBridgeSafetensors = TorchSharp.PyBridge.Safetensors;

@@ -5,7 +5,6 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
-using ModelDsl.Training;
 using static TorchSharp.torch;
 
 namespace ModelDsl.Weights;

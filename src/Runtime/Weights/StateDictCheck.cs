@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using ModelDsl.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

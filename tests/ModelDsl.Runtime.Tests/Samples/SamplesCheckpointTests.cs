@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using ModelDsl.IO;
 using ModelDsl.Models.Transformers;
 using ModelDsl.Runtime.Tests.Data;
 using ModelDsl.Samples;

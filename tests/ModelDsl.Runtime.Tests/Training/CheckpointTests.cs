@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using ModelDsl.IO;
 using ModelDsl.Runtime.Tests.Data;
 using ModelDsl.Training;
 using TorchSharp;

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 
-namespace ModelDsl.Training;
+namespace ModelDsl.Weights;
 
 /// <summary>The indented sections of a "does not fit this model" message, one per kind of mismatch.</summary>
 internal static class MismatchText

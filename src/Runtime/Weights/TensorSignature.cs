@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using static TorchSharp.torch;
 
-namespace ModelDsl.Training;
+namespace ModelDsl.Weights;
 
 /// <summary>One entry of a model's state: a parameter or persistent buffer name, its shape and, where known, its dtype.</summary>
 /// <param name="Name">The state-dict key, e.g. <c>0.weight</c>.</param>

@@ -1,6 +1,6 @@
 using System.IO;
 
-namespace ModelDsl.Training;
+namespace ModelDsl.IO;
 
 /// <summary>Opens a file that a loader reads, with messages that say what the path is when it is not a file.</summary>
 internal static class InputFile

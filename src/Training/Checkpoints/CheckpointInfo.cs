@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using ModelDsl.Weights;
 
 namespace ModelDsl.Training;
 

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
-using ModelDsl.Training;
+using ModelDsl.IO;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
 
-namespace ModelDsl.Training;
+namespace ModelDsl.Weights;
 
 /// <summary>A model's structure as checkpoints and weight files record it: its state-dict entries in order, with shapes.</summary>
 public static class ModelSignature

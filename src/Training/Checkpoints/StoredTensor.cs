@@ -1,3 +1,4 @@
+using ModelDsl.Weights;
 using static TorchSharp.torch;
 
 namespace ModelDsl.Training;

@@ -5,7 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
-using ModelDsl.Training;
+using ModelDsl.IO;
 
 namespace ModelDsl.Data;
 

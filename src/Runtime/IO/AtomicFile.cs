@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace ModelDsl.Training;
+namespace ModelDsl.IO;
 
 /// <summary>
 /// Replaces a file all at once: the content goes to <c>path.tmp</c> in the same folder, is flushed to disk,

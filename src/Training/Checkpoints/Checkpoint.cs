@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using TorchSharp;
 using TorchSharp.Modules;
+using ModelDsl.IO;
 using ModelDsl.Weights;
 using static TorchSharp.torch;
 
