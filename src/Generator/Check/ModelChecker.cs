@@ -22,6 +22,8 @@ internal static class ModelChecker
     {
         var context = new CheckContext(spec, outerBinding: null);
         var plan = RunGuarded(context, actualInputs: null);
+        if (plan is not null && !context.HasErrors && spec.ExportsOnnx)
+            ReportOnnxGaps(context, plan);
         return new CheckResult(context.HasErrors ? null : plan, context.Diagnostics.ToEquatableArray());
     }
 
@@ -129,6 +131,20 @@ internal static class ModelChecker
         if (spec.IsProgressiveColumn && column is null)
             return null;
         return new ModelPlan(spec, inputs.ToEquatableArray(), members.ToEquatableArray(), outputs.Value, context.Guards.ToEquatableArray(), parameterCount, column, context.RateGuards.ToEquatableArray());
+    }
+
+    // A model that cannot be exported still builds: each gap is a warning at its member, and the emitter leaves out
+    // ExportOnnx.
+    private static void ReportOnnxGaps(CheckContext context, ModelPlan plan)
+    {
+        foreach (var gap in OnnxGaps.Of(plan))
+        {
+            var location = context.Spec.Members.FirstOrDefault(m => m.Name == gap.Member.Name)?.Location ?? context.Spec.Location;
+            if (gap.Op is Catalogue.Layers.NestedLayer nested)
+                context.Report(DiagnosticDescriptors.NestedNotExportable, location, gap.Member.Name, nested.ShortName, gap.Reason, context.Spec.Name);
+            else
+                context.Report(DiagnosticDescriptors.NoOnnxLowering, location, gap.Op.Name, gap.Member.Name, gap.Reason, context.Spec.Name);
+        }
     }
 
     private static bool StartsWithInput(MemberSpec member) => member.Steps.Count > 0 && member.Steps[0].AttributeName == nameof(InputAttribute);

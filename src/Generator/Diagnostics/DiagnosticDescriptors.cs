@@ -7,6 +7,7 @@ internal static class DiagnosticDescriptors
 {
     private const string Declaration = "ModelDsl.Declaration";
     private const string Shapes = "ModelDsl.Shapes";
+    private const string Onnx = "ModelDsl.Onnx";
     // Each ID has an entry with cause, example and fix in docs/diagnostics.md, shipped with the source.
     private const string HelpBase = "docs/diagnostics.md#";
 
@@ -168,6 +169,19 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor GanConditionMismatch = Error(
         "MDL0126", Shapes, "Generator and discriminator take different conditions",
         "Generator '{0}' takes the conditions {1} but discriminator '{2}' takes {3}");
+
+    // MDL02xx: the ONNX export. Warnings: the model builds and trains, only without ExportOnnx.
+    public static readonly DiagnosticDescriptor NoOnnxLowering = new(
+        "MDL0201", "Step cannot be exported to ONNX",
+        "{0} on '{1}' cannot be exported to ONNX: {2}; '{3}' gets no ExportOnnx",
+        Onnx, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + "mdl0201",
+        description: "Every operation of a model must have an ONNX lowering for the generator to write the model's ExportOnnx. This one has none where it is used, so the model builds, trains and runs in TorchSharp but cannot be exported. Replace the step by ones that export, or suppress the warning if the model never needs ONNX.");
+
+    public static readonly DiagnosticDescriptor NestedNotExportable = new(
+        "MDL0202", "Nested model cannot be exported to ONNX",
+        "'{0}' nests '{1}', which cannot be exported to ONNX ({2}); '{3}' gets no ExportOnnx",
+        Onnx, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + "mdl0202",
+        description: "A model exports to ONNX only when every model it nests does. The nested model has an operation without an ONNX lowering (its own MDL0201 names it), so this model builds and runs in TorchSharp but gets no ExportOnnx.");
 
     // MDL0999: a defect in the generator itself, reported instead of crashing the compiler.
     public static readonly DiagnosticDescriptor InternalError = Error(

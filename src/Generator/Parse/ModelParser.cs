@@ -64,6 +64,11 @@ internal static class ModelParser
         return new ParseResult(model, diagnostics.ToEquatableArray());
     }
 
+    // [Model(Onnx = false)] opts out of the ONNX export.
+    private static bool ExportsOnnx(INamedTypeSymbol type)
+        => !type.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == KnownNames.ModelAttribute)
+            .SelectMany(a => a.NamedArguments).Any(a => a.Key == nameof(ModelAttribute.Onnx) && a.Value.Value is false);
+
     internal static ModelSpec ReadModel(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics, int depth, CancellationToken cancellationToken)
     {
         var (parameters, ctorModifiers) = ReadConstructor(type);
@@ -106,6 +111,7 @@ internal static class ModelParser
             TypeNames.HintName(type),
             TypeNames.Accessibility(type) == "public",
             ConstructorRules.HasClashingConstructor(type),
+            ExportsOnnx(type),
             LocationInfo.From(type.Locations.FirstOrDefault() ?? Location.None));
     }
 

@@ -64,8 +64,8 @@ public static class OnnxExport
     {
         var built = graph = new OnnxGraph(options.Opset);
         var values = inputs.Select(i => built.Input(i.Name)).ToArray();
+        // No dispose scope here: the initializers hold the modules' tensors until the file is written.
         OnnxValue[] results;
-        using (NewDisposeScope())
         using (no_grad())
             results = model.LowerOnnx(graph, values);
         if (results.Length != outputs.Count)

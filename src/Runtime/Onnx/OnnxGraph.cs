@@ -18,7 +18,7 @@ public sealed partial class OnnxGraph
 {
     private readonly List<NodeProto> _nodes = new();
     private readonly List<OnnxInitializer> _initializers = new();
-    private readonly Dictionary<IntPtr, OnnxValue> _weightsByTensor = new();
+    private readonly Dictionary<string, OnnxValue> _weightsByTensor = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OnnxValue> _constants = new(StringComparer.Ordinal);
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, int), OnnxDim> _dims = new();
@@ -84,15 +84,17 @@ public sealed partial class OnnxGraph
     public OnnxValue Weight(string key, Tensor tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        if (_weightsByTensor.TryGetValue(tensor.Handle, out var known))
-            return known;
         if (tensor.dtype != ScalarType.Float32)
             throw new NotSupportedException($"ONNX export writes float32 weights, but '{Scope}{key}' is {tensor.dtype}; convert the model with to(ScalarType.Float32) first");
+        // Modules may hand out a new wrapper of the same tensor at every read: a tensor is its memory, not its wrapper.
+        var identity = Identity(tensor);
+        if (_weightsByTensor.TryGetValue(identity, out var known))
+            return known;
         var name = Scope + key;
         if (!_names.Add(name))
             throw new InvalidOperationException($"two different tensors are both named '{name}'");
         var value = new OnnxValue(name);
-        _weightsByTensor[tensor.Handle] = value;
+        _weightsByTensor[identity] = value;
         _initializers.Add(OnnxInitializer.FromWeight(name, tensor));
         return value;
     }
@@ -170,6 +172,12 @@ public sealed partial class OnnxGraph
         var outer = Scope;
         Scope = outer + key + ".";
         return new ScopeExit(this, outer);
+    }
+
+    private static string Identity(Tensor tensor)
+    {
+        using var storage = tensor.storage<float>();
+        return string.Join(":", storage.data_ptr(), tensor.storage_offset(), string.Join(",", tensor.shape), string.Join(",", tensor.stride()));
     }
 
     private static OnnxValue Single(OnnxValue[] outputs, string key)
