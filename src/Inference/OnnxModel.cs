@@ -24,7 +24,13 @@ public sealed class OnnxModel : IDisposable
         Name = name;
         Inputs = session.InputNames.Select(n => Port(n, session.InputMetadata[n])).ToList();
         Outputs = session.OutputNames.Select(n => Port(n, session.OutputMetadata[n])).ToList();
+        Hyperparameters = session.ModelMetadata.CustomMetadataMap
+            .Where(m => m.Key.StartsWith(HyperparameterKey, StringComparison.Ordinal))
+            .ToDictionary(m => m.Key.Substring(HyperparameterKey.Length), m => m.Value, StringComparer.Ordinal);
     }
+
+    // Written by ModelDsl's exporter (OnnxExport.HyperparameterKey).
+    private const string HyperparameterKey = "modeldsl.hyperparameter.";
 
     /// <summary>The file's name, for messages.</summary>
     public string Name { get; }
@@ -34,6 +40,9 @@ public sealed class OnnxModel : IDisposable
 
     /// <summary>The outputs in declaration order.</summary>
     public IReadOnlyList<OnnxPortInfo> Outputs { get; }
+
+    /// <summary>The hyperparameters the model was built with (its constructor's arguments), as the exporter recorded them.</summary>
+    public IReadOnlyDictionary<string, string> Hyperparameters { get; }
 
     /// <summary>Loads a model (and its <c>.data</c> file, if it has external weights).</summary>
     /// <param name="path">The <c>.onnx</c> file.</param>

@@ -70,7 +70,17 @@ internal static class OnnxEmitter
         {
             EmitPorts(w, "inputs", inputs);
             EmitPorts(w, "outputs", outputs);
-            w.Line("global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options);");
+            if (plan.Spec.Parameters.Count == 0)
+            {
+                w.Line("global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options);");
+            }
+            else
+            {
+                // The file records what the model was built with, as metadata: a reader needs no other source.
+                var values = plan.Spec.Parameters.Select(p => $"(\"{CodeText.Escape(p.Name)}\", {symbols.Hyperparameter(p.Name)})");
+                w.Line($"var hyperparameters = new (string, object)[] {{ {string.Join(", ", values)} }};");
+                w.Line("global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);");
+            }
         }
 
         return w.ToString().TrimEnd('\n');

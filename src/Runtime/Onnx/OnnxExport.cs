@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Reflection;
@@ -20,16 +21,28 @@ public static class OnnxExport
     private const int ExternalThreshold = 1024;
     private const int ExternalAlignment = 4096;
 
+    /// <summary>The metadata key prefix of the hyperparameters: <c>modeldsl.hyperparameter.</c> + the constructor parameter's name.</summary>
+    public const string HyperparameterKey = "modeldsl.hyperparameter.";
+
     /// <summary>
     /// Writes <paramref name="model"/> to <paramref name="path"/> (and, with external data, its weights to
     /// <c>path + ".data"</c>). Generated <c>ExportOnnx</c> methods call this with the model's declared signature.
     /// </summary>
-    public static void Save(IOnnxModule model, string path, IReadOnlyList<OnnxPort> inputs, IReadOnlyList<OnnxPort> outputs, OnnxExportOptions? options = null)
+    /// <param name="model">The model.</param>
+    /// <param name="path">The <c>.onnx</c> file to write.</param>
+    /// <param name="inputs">The graph's inputs: the <c>Forward</c> arguments.</param>
+    /// <param name="outputs">The graph's outputs: what <c>Forward</c> returns.</param>
+    /// <param name="options">Opset and external data; null for the defaults.</param>
+    /// <param name="hyperparameters">The constructor's arguments, written as metadata (<c>modeldsl.hyperparameter.blockSize</c>).</param>
+    public static void Save(IOnnxModule model, string path, IReadOnlyList<OnnxPort> inputs, IReadOnlyList<OnnxPort> outputs, OnnxExportOptions? options = null,
+        IReadOnlyList<(string Name, object Value)>? hyperparameters = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new OnnxExportOptions();
         var proto = Build(model, inputs, outputs, options, out var graph);
+        foreach (var (name, value) in hyperparameters ?? Array.Empty<(string, object)>())
+            proto.MetadataProps.Add(new StringStringEntryProto { Key = HyperparameterKey + name, Value = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "" });
         var external = options.ExternalData switch
         {
             OnnxExternalData.Always => true,
