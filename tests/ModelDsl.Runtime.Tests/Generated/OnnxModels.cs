@@ -59,3 +59,13 @@ public sealed partial class ScaledTokens
     [return: Shape("B", "T", "vocab")]
     public partial Tensor Forward([Shape("B", "T")] Tensor tokens);
 }
+
+/// <summary>Standard normal noise of the input's shape.</summary>
+[Model]
+public sealed partial class Noise
+{
+    [RandnLike] public partial Identity Epsilon { get; }
+
+    [return: Shape("B", "N")]
+    public partial Tensor Forward([Shape("B", "N")] Tensor x);
+}
