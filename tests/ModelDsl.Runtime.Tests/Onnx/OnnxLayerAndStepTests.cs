@@ -58,13 +58,19 @@ public sealed class OnnxLayerAndStepTests(ITestOutputHelper output) : OneThreadT
         new("ScaledTokens", () => new ScaledTokens(9, 7), (b, t) => new[] { Tokens(9, b, t) }, TwoBatchesTwoLengths),
     }.ToDictionary(c => c.Name);
 
+    /// <summary>The parity check of the model named <paramref name="name"/>.</summary>
+    internal static OnnxParityCase Case(string name) => Cases[name];
+
+    /// <summary>Each model's name and constructor.</summary>
+    internal static IEnumerable<(string Name, System.Func<TorchSharp.torch.nn.Module> Create)> Models() => Cases.Values.Select(c => (c.Name, c.Create));
+
     public static TheoryData<string> Names() => new(Cases.Keys.OrderBy(k => k, System.StringComparer.Ordinal));
 
     [Theory]
     [MemberData(nameof(Names))]
     public void Model_matches_TorchSharp_from_one_exported_file(string name)
     {
-        var largest = Cases[name].Run();
+        var largest = Case(name).Run();
         output.WriteLine($"{name}: largest difference {largest:G3}");
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using ModelDsl.Inference;
 using ModelDsl.Models.Classifier;
@@ -51,13 +52,19 @@ public sealed class OnnxShowcaseTests(ITestOutputHelper output) : OneThreadTests
             (b, _) => new[] { Values(b, 3, 32, 32) }, new (long, long)[] { (1, 0), (2, 0) }),
     };
 
+    /// <summary>The parity check of the model named <paramref name="name"/>.</summary>
+    internal static OnnxParityCase Case(string name) => Cases.Single(c => c.Name == name);
+
+    /// <summary>Each model's name and constructor.</summary>
+    internal static IEnumerable<(string Name, System.Func<TorchSharp.torch.nn.Module> Create)> Models() => Cases.Select(c => (c.Name, c.Create));
+
     public static TheoryData<string> Names() => new(Cases.Select(c => c.Name));
 
     [Theory]
     [MemberData(nameof(Names))]
     public void Model_matches_TorchSharp_from_one_exported_file(string name)
     {
-        var largest = Cases.Single(c => c.Name == name).Run();
+        var largest = Case(name).Run();
         output.WriteLine($"{name}: largest difference {largest:G3}");
     }
 
