@@ -60,9 +60,10 @@ internal static class OnnxEmitter
 
         var w = new IndentedWriter();
         w.Line("/// <summary>");
-        w.Line($"/// Writes this model to <paramref name=\"path\"/> as an ONNX graph in evaluation mode: {ModelEmitter.Xml(Signature(plan.Inputs.Select(i => (i.Name, i.Shape))))} →");
-        w.Line($"/// {ModelEmitter.Xml(Signature(plan.Outputs.Select(o => (o.Name ?? "output", o.Shape))))}. Symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are");
-        w.Line("/// numbers, and the weights are initializers named by state-dict key.");
+        w.Line("/// Writes this model to <paramref name=\"path\"/> as an ONNX graph in evaluation mode,");
+        w.Line($"/// {ModelEmitter.Xml(Signature(plan.Inputs.Select(i => (i.Name, i.Shape))))} → {ModelEmitter.Xml(Signature(plan.Outputs.Select(o => (o.Name ?? "output", o.Shape))))}:");
+        w.Line("/// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by");
+        w.Line("/// state-dict key.");
         w.Line("/// </summary>");
         w.Line("/// <param name=\"path\">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>");
         w.Line("/// <param name=\"options\">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>");

@@ -5,8 +5,8 @@ using ModelDsl.Generator.Catalogue.Layers;
 
 namespace ModelDsl.Generator.Plan;
 
-/// <summary>An operation of a member that has no ONNX lowering, and why.</summary>
-internal sealed record OnnxGap(MemberPlan Member, Op Op, string Reason);
+/// <summary>An operation of a member (its <see cref="Index"/> among the member's operations) that has no ONNX lowering, and why.</summary>
+internal sealed record OnnxGap(MemberPlan Member, int Index, Op Op, string Reason);
 
 /// <summary>
 /// Whether a checked model can be written as ONNX: every operation of every member must have a lowering where it
@@ -25,7 +25,7 @@ internal static class OnnxGaps
                 var input = i == 0 ? member.InputShape : member.Ops[i - 1].Output;
                 var op = member.Ops[i].Op;
                 if (op.OnnxGap(new OnnxSite(input, runtimeSymbols)) is { } reason)
-                    gaps.Add(new OnnxGap(member, op, reason));
+                    gaps.Add(new OnnxGap(member, i, op, reason));
             }
         }
 
