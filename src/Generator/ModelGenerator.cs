@@ -42,20 +42,25 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .Select(static (result, _) => CheckGan(result))
             .WithTrackingName(TrackingNames.CheckGan);
 
-        RegisterOutputs(context, checkedModels);
-        RegisterOutputs(context, pairings);
+        var helpLinkBase = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => HelpLinks.Base(options.GlobalOptions))
+            .WithTrackingName(TrackingNames.HelpLinkBase);
+
+        RegisterOutputs(context, checkedModels, helpLinkBase);
+        RegisterOutputs(context, pairings, helpLinkBase);
     }
 
     // Diagnostics are reported from their own step, separately from source emission, so either caches alone.
-    private static void RegisterOutputs(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ModelOutput> outputs)
+    private static void RegisterOutputs(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ModelOutput> outputs, IncrementalValueProvider<string> helpLinkBase)
     {
         var diagnostics = outputs
             .Select(static (result, _) => result.Diagnostics)
-            .WithTrackingName(TrackingNames.Diagnostics);
-        context.RegisterSourceOutput(diagnostics, static (output, items) =>
+            .WithTrackingName(TrackingNames.Diagnostics)
+            .Combine(helpLinkBase);
+        context.RegisterSourceOutput(diagnostics, static (output, pair) =>
         {
-            foreach (var item in items)
-                output.ReportDiagnostic(item.ToDiagnostic());
+            foreach (var item in pair.Left)
+                output.ReportDiagnostic(item.ToDiagnostic(HelpLinks.Apply(item.Descriptor, pair.Right)));
         });
 
         var sources = outputs
@@ -69,7 +74,7 @@ public sealed class ModelGenerator : IIncrementalGenerator
     {
         try
         {
-            return ModelParser.Parse((INamedTypeSymbol)syntax.TargetSymbol, syntax.TargetNode, cancellationToken);
+            return ModelParser.Parse((INamedTypeSymbol)syntax.TargetSymbol, syntax.TargetNode, syntax.SemanticModel.Compilation, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

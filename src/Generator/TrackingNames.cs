@@ -9,4 +9,5 @@ public static class TrackingNames
     public const string CheckGan = nameof(CheckGan);
     public const string Diagnostics = nameof(Diagnostics);
     public const string Sources = nameof(Sources);
+    public const string HelpLinkBase = nameof(HelpLinkBase);
 }

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using ModelDsl.Generator.Tests.Infrastructure;
 using Xunit;
 
@@ -22,7 +23,7 @@ public sealed partial class DiagnosticTests
     private const string Marker = "/*@*/";
 
     /// <summary>The IDs that warn instead of failing the build.</summary>
-    private static readonly HashSet<string> Warnings = new(StringComparer.Ordinal) { "MDL0121", "MDL0201", "MDL0202" };
+    private static readonly HashSet<string> Warnings = new(StringComparer.Ordinal) { "MDL0121", "MDL0145", "MDL0201", "MDL0202" };
 
     // ---- MDL00xx: the declaration cannot be read ----
 
@@ -106,9 +107,9 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void MDL0004_two_layers_on_one_member()
+    public void MDL0022_two_layers_on_one_member()
     {
-        Diagnostic d = AssertDiagnostic("MDL0004", """
+        Diagnostic d = AssertDiagnostic("MDL0022", """
             [Model]
             public sealed partial class Mlp
             {
@@ -121,9 +122,9 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void MDL0004_member_without_a_layer()
+    public void MDL0023_member_without_a_layer()
     {
-        Diagnostic d = AssertDiagnostic("MDL0004", """
+        Diagnostic d = AssertDiagnostic("MDL0023", """
             [Model]
             public sealed partial class Mlp
             {
@@ -136,9 +137,24 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void MDL0005_malformed_argument()
+    public void MDL0005_argument_of_the_wrong_type()
     {
         Diagnostic d = AssertDiagnostic("MDL0005", """
+            [Model]
+            public sealed partial class Mlp
+            {
+                [Flatten, Linear(10, Bias = false, TiedTo = null), /*@*/Dropout(true)] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 784)] Tensor x);
+            }
+            """);
+
+        Assert.Equal("Dropout on 'Output': p must be a number or a hyperparameter name, not a bool (true)", Message(d));
+    }
+
+    [Fact]
+    public void MDL0024_size_that_is_not_positive()
+    {
+        Diagnostic d = AssertDiagnostic("MDL0024", """
             [Model]
             public sealed partial class Mlp
             {
@@ -147,14 +163,13 @@ public sealed partial class DiagnosticTests
             }
             """);
 
-        Assert.Contains("'Output'", Message(d), StringComparison.Ordinal);
-        Assert.Contains("positive", Message(d), StringComparison.Ordinal);
+        Assert.Equal("Linear on 'Output': OutFeatures must be positive, not 0", Message(d));
     }
 
     [Fact]
-    public void MDL0005_size_beyond_int()
+    public void MDL0024_size_beyond_int()
     {
-        Diagnostic d = AssertDiagnostic("MDL0005", """
+        Diagnostic d = AssertDiagnostic("MDL0024", """
             [Model]
             public sealed partial class Mlp
             {
@@ -168,9 +183,9 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void MDL0005_sizes_overflowing_64_bits()
+    public void MDL0029_sizes_overflowing_64_bits()
     {
-        Diagnostic d = AssertDiagnostic("MDL0005", """
+        Diagnostic d = AssertDiagnostic("MDL0029", """
             [Model]
             public sealed partial class Mlp
             {
@@ -218,9 +233,9 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void MDL0007_real_hyperparameter_used_as_a_size()
+    public void MDL0032_real_hyperparameter_used_as_a_size()
     {
-        Diagnostic d = AssertDiagnostic("MDL0007", """
+        Diagnostic d = AssertDiagnostic("MDL0032", """
             [Model]
             public sealed partial class Mlp
             {
@@ -235,9 +250,9 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void MDL0008_forward_argument_without_shape()
+    public void MDL0034_forward_argument_without_shape()
     {
-        Diagnostic d = AssertDiagnostic("MDL0008", """
+        Diagnostic d = AssertDiagnostic("MDL0034", """
             [Model]
             public sealed partial class Mlp
             {
@@ -268,9 +283,9 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void MDL0008_forward_argument_with_a_modifier()
+    public void MDL0033_forward_argument_with_a_modifier()
     {
-        Diagnostic d = AssertDiagnostic("MDL0008", """
+        Diagnostic d = AssertDiagnostic("MDL0033", """
             [Model]
             public sealed partial class Mlp
             {
@@ -284,9 +299,9 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void MDL0008_progressive_column_with_two_arguments()
+    public void MDL0146_progressive_column_with_two_arguments()
     {
-        Diagnostic d = AssertDiagnostic("MDL0008", """
+        Diagnostic d = AssertDiagnostic("MDL0146", """
             [Model, ProgressiveColumn]
             public sealed partial class Column
             {
@@ -301,9 +316,9 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void MDL0008_symbolic_dim_named_like_a_layer_field()
+    public void MDL0035_symbolic_dim_named_like_a_layer_field()
     {
-        Diagnostic d = AssertDiagnostic("MDL0008", """
+        Diagnostic d = AssertDiagnostic("MDL0035", """
             [Model]
             public sealed partial class Mlp
             {
@@ -365,9 +380,9 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void MDL0009_member_hides_module_training()
+    public void MDL0035_member_hides_module_training()
     {
-        Diagnostic d = AssertDiagnostic("MDL0009", """
+        Diagnostic d = AssertDiagnostic("MDL0035", """
             [Model]
             public sealed partial class Mlp
             {
@@ -381,9 +396,9 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void MDL0009_tied_model_overriding_to()
+    public void MDL0035_tied_model_overriding_to()
     {
-        Diagnostic d = AssertDiagnostic("MDL0009", """
+        Diagnostic d = AssertDiagnostic("MDL0035", """
             [Model]
             public sealed partial class LanguageModel
             {
@@ -418,9 +433,9 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void MDL0009_extern_partial_constructor()
+    public void MDL0038_extern_partial_constructor()
     {
-        Diagnostic d = AssertDiagnostic("MDL0009", """
+        Diagnostic d = AssertDiagnostic("MDL0038", """
             [Model]
             public sealed partial class Mlp
             {
@@ -434,9 +449,9 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void MDL0009_constructor_clashing_with_the_generated_one()
+    public void MDL0038_constructor_clashing_with_the_generated_one()
     {
-        Diagnostic d = AssertDiagnostic("MDL0009", """
+        Diagnostic d = AssertDiagnostic("MDL0038", """
             [Model]
             public sealed partial class Mlp
             {
@@ -526,7 +541,8 @@ public sealed partial class DiagnosticTests
             }
             """);
 
-        Assert.Equal("Linear 'Output' expects [B, 784] but receives [B, 780]", Message(d));
+        Assert.Equal("Linear 'Output' expects [B, 784] but receives [B, 780]; Linear(780, 10) fits, as does Linear(10), which infers it", Message(d));
+        Assert.Equal(("SetArgument", "InFeatures", "780"), (d.Properties["ModelDsl.Fix"], d.Properties["Argument"], d.Properties["Value"]));
     }
 
     [Fact]
@@ -544,7 +560,7 @@ public sealed partial class DiagnosticTests
             }
             """);
 
-        Assert.Equal("Linear 'Head' expects [B, 3200] but receives [B, 3136]", Message(d));
+        Assert.StartsWith("Linear 'Head' expects [B, 3200] but receives [B, 3136]; ", Message(d), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -649,7 +665,8 @@ public sealed partial class DiagnosticTests
             }
             """);
 
-        Assert.Equal("Reshape on 'Norm0' cannot turn [B, 12544] (12544 elements per sample) into [B, 256, 7, 8] (14336 elements per sample)", Message(d));
+        Assert.Equal("Reshape on 'Norm0' cannot turn [B, 12544] (12544 elements per sample) into [B, 256, 7, 8] (14336 elements per sample); Reshape(256, 7, 7) fits", Message(d));
+        Assert.Equal(("Dims", "2", "7"), (d.Properties["Argument"], d.Properties["Index"], d.Properties["Value"]));
     }
 
     [Fact]
@@ -753,9 +770,9 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void MDL0109_nested_model_constructor_arity()
+    public void MDL0142_nested_model_constructor_arity()
     {
-        Diagnostic d = AssertDiagnostic("MDL0109", TestModels.Usings + """
+        Diagnostic d = AssertDiagnostic("MDL0142", TestModels.Usings + """
             [Model]
             public sealed partial class Features
             {
@@ -830,9 +847,9 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void MDL0109_nested_model_with_a_private_constructor()
+    public void MDL0143_nested_model_with_a_private_constructor()
     {
-        Diagnostic d = AssertDiagnostic("MDL0109", """
+        Diagnostic d = AssertDiagnostic("MDL0143", """
             [Model]
             public sealed partial class Block
             {
@@ -1083,7 +1100,7 @@ public sealed partial class DiagnosticTests
     // ---- the catalogue ----
 
     [Fact]
-    public void Every_descriptor_is_enabled_with_a_unique_MDL_id_and_a_help_link_and_only_advice_is_a_warning()
+    public void Every_descriptor_is_enabled_with_a_unique_MDL_id_and_its_explanation_and_only_advice_is_a_warning()
     {
         IReadOnlyList<DiagnosticDescriptor> descriptors = Descriptors();
 
@@ -1096,8 +1113,34 @@ public sealed partial class DiagnosticTests
             Assert.Equal(Warnings.Contains(d.Id) ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, d.DefaultSeverity);
             Assert.True(d.IsEnabledByDefault);
             Assert.False(string.IsNullOrWhiteSpace(d.Title.ToString(CultureInfo.InvariantCulture)));
-            Assert.EndsWith(d.Id.ToLowerInvariant(), d.HelpLinkUri, StringComparison.Ordinal);
+            // The IDE shows the explanation without the docs; a link exists only where a build configures one.
+            Assert.True(d.Description.ToString(CultureInfo.InvariantCulture).Length >= 40, $"{d.Id} has no description");
+            Assert.Equal("", d.HelpLinkUri);
         });
+    }
+
+    [Theory]
+    [InlineData("https://example.org/modeldsl/diagnostics#", "https://example.org/modeldsl/diagnostics#mdl0101")]
+    [InlineData("docs/diagnostics.md#", "")]
+    [InlineData(null, "")]
+    public void Help_links_are_absolute_where_a_build_configures_them_and_absent_otherwise(string? linkBase, string expected)
+    {
+        string source = TestModels.Usings + """
+            [Model]
+            public sealed partial class Mlp
+            {
+                [Linear(784, 10)] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 780)] Tensor x);
+            }
+            """;
+        var options = new TestOptionsProvider(linkBase is null ? [] : [("build_property.ModelDslHelpLinkBase", linkBase)]);
+        GeneratorDriver driver = CSharpGeneratorDriver.Create([GeneratorHarness.CreateModelGenerator().AsSourceGenerator()], parseOptions: GeneratorHarness.ParseOptions, optionsProvider: options);
+
+        driver = driver.RunGenerators(GeneratorHarness.CreateCompilation(source));
+
+        Diagnostic d = Assert.Single(driver.GetRunResult().Diagnostics);
+        Assert.Equal("MDL0101", d.Id);
+        Assert.Equal(expected, d.Descriptor.HelpLinkUri);
     }
 
     [Fact]

@@ -35,6 +35,7 @@ public sealed class ConsumerProjectTests(PackageFeed feed) : IClassFixture<Packa
         Assert.Contains("analyzers/dotnet/cs/ModelDsl.Generator.dll", entries);
         Assert.Contains("buildTransitive/ModelDsl.targets", entries);
         Assert.Contains("buildTransitive/TorchSharpDebian12.targets", entries);
+        Assert.Contains("buildTransitive/TorchSharpDebian12Patch.cs", entries);
         Assert.Contains("README.md", entries);
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generator", StringComparison.Ordinal));
 
@@ -89,6 +90,56 @@ public sealed class ConsumerProjectTests(PackageFeed feed) : IClassFixture<Packa
         Assert.Contains("caught ", run.Output);
         Assert.Contains("[B, 1, 28, 28]", run.Output);
     }
+
+    [Fact]
+    public void Fresh_console_project_edits_its_copy_of_the_TorchSharp_library_after_each_copy_and_only_then()
+    {
+        Assert.True(feed.Pack.ExitCode == 0, feed.Pack.ToString());
+        var folder = feed.CreateConsumer("NativeCopy", Usings + """
+            using var x = ones(2);
+            Console.WriteLine($"sum {x.sum().item<float>()}");
+            """);
+        const string native = "runtimes/linux-x64/native/libLibTorchSharp.so";
+        var library = Path.Combine(folder, "bin/Debug/net10.0", native);
+        var package = File.ReadAllBytes(feed.PackageFile("TorchSharp", PackageFeed.TorchSharpVersion, native));
+        var edited = $"TorchSharpDebian12: patched '{library}'";
+        const string provided = "provides GLIBCXX_3.4.32; nothing to patch.";
+
+        // Detailed logs show the task's low-importance messages: one of these two whenever it runs.
+        var first = DotnetCli.Run(folder, "build", "-v:d");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        if (!OperatingSystem.IsLinux())
+        {
+            // Elsewhere the step does nothing: the portable output still carries the Linux library, as packaged.
+            Assert.DoesNotContain("TorchSharpDebian12: ", first.Output, StringComparison.Ordinal);
+            Assert.Equal(package, File.ReadAllBytes(library));
+            return;
+        }
+        var edits = first.Output.Contains(edited, StringComparison.Ordinal);
+        Assert.NotEqual(edits, first.Output.Contains(provided, StringComparison.Ordinal));
+        Assert.Equal(edits ? 3 : 0, DifferingBytes(package, File.ReadAllBytes(library)));
+        var output = File.ReadAllBytes(library);
+
+        // Nothing changed: the copy skips the library and the task does not run.
+        var second = DotnetCli.Run(folder, "build", "-v:d");
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.DoesNotContain("TorchSharpDebian12: ", second.Output, StringComparison.Ordinal);
+        Assert.Equal(output, File.ReadAllBytes(library));
+
+        // A changed output copy: the copy restores the package's file and the task edits it again.
+        File.SetLastWriteTimeUtc(library, DateTime.UtcNow);
+        var third = DotnetCli.Run(folder, "build", "-v:d");
+        Assert.True(third.ExitCode == 0, third.ToString());
+        Assert.Contains(edits ? edited : provided, third.Output, StringComparison.Ordinal);
+        Assert.Equal(output, File.ReadAllBytes(library));
+
+        var run = DotnetCli.Run(folder, "run", "--no-build");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("sum 2", run.Output, StringComparison.Ordinal);
+    }
+
+    private static int DifferingBytes(byte[] a, byte[] b) =>
+        a.Length == b.Length ? Enumerable.Range(0, a.Length).Count(i => a[i] != b[i]) : throw new InvalidOperationException($"{a.Length} bytes against {b.Length}");
 
     [Fact]
     public void Fresh_console_project_with_a_shape_error_fails_to_build_with_the_diagnostic()

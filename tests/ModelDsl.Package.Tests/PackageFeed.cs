@@ -32,7 +32,7 @@ public sealed class PackageFeed : IDisposable
             "pack", "src/Runtime/ModelDsl.Runtime.csproj", "-c", "Release", "--no-restore", "-o", FeedFolder, $"-p:Version={Version}");
         PackagePath = Path.Combine(FeedFolder, $"ModelDsl.{Version}.nupkg");
 
-        var globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+        globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         File.WriteAllText(Path.Combine(Root, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
@@ -50,6 +50,8 @@ public sealed class PackageFeed : IDisposable
             """);
     }
 
+    private readonly string globalPackages;
+
     /// <summary>The temporary folder that holds the feed, the packages folder and the consumer projects.</summary>
     public string Root { get; }
 
@@ -64,6 +66,17 @@ public sealed class PackageFeed : IDisposable
 
     /// <summary>The packed .nupkg.</summary>
     public string PackagePath { get; }
+
+    /// <summary>
+    /// A file of a restored package, <paramref name="relativePath"/> under its id and version folders: from this
+    /// feed's packages folder, or the global one that serves as its fallback.
+    /// </summary>
+    public string PackageFile(string id, string version, string relativePath)
+    {
+        var folders = new[] { Path.Combine(Root, "packages"), globalPackages };
+        var paths = folders.Select(folder => Path.Combine(folder, id.ToLowerInvariant(), version, relativePath)).ToArray();
+        return paths.FirstOrDefault(File.Exists) ?? throw new FileNotFoundException($"{relativePath} of {id} {version} is in neither {string.Join(" nor ", folders)}.");
+    }
 
     /// <summary>
     /// Creates a console project <paramref name="name"/> that references ModelDsl and TorchSharp-cpu, with

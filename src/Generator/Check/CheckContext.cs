@@ -46,6 +46,10 @@ internal sealed class CheckContext
     public void Report(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] arguments)
         => Diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
 
+    /// <summary>Reports a diagnostic with the repair the code fix applies.</summary>
+    public void Report(DiagnosticDescriptor descriptor, LocationInfo? location, Fix? fix, params object[] arguments)
+        => Diagnostics.Add(fix is null ? DiagnosticInfo.Create(descriptor, location, arguments) : DiagnosticInfo.Create(descriptor, location, arguments).WithFix(fix));
+
     /// <summary>Resolves an identifier in a dimension expression, or returns null if it is unknown.</summary>
     public Dim? Resolve(string name)
     {
@@ -88,7 +92,7 @@ internal sealed class CheckContext
                 var value = long.Parse(arg.Text, CultureInfo.InvariantCulture);
                 if (value > int.MaxValue || value < int.MinValue)
                 {
-                    Report(DiagnosticDescriptors.MalformedArgument, step.Location, step.Name, member, $"{argument} must be {(value > 0 ? $"at most {int.MaxValue}" : $"at least {int.MinValue}")}, not {arg.Text}");
+                    Report(DiagnosticDescriptors.ValueOutOfRange, step.Location, step.Name, member, $"{argument} must be {(value > 0 ? $"at most {int.MaxValue}" : $"at least {int.MinValue}")}, not {arg.Text}");
                     return null;
                 }
 
@@ -100,14 +104,14 @@ internal sealed class CheckContext
                     return null;
                 break;
             default:
-                Report(DiagnosticDescriptors.MalformedArgument, step.Location, step.Name, member,
+                Report(DiagnosticDescriptors.ArgumentType, step.Location, step.Name, member,
                     $"{argument} must be an integer or a hyperparameter expression, not {Describe(arg)}");
                 return null;
         }
 
         if (positive && dim.IsConstant && (dim.Value < 0 || (dim.Value == 0 && !allowZero)))
         {
-            Report(DiagnosticDescriptors.MalformedArgument, step.Location, step.Name, member,
+            Report(DiagnosticDescriptors.ValueOutOfRange, step.Location, step.Name, member,
                 $"{argument} must be {(allowZero ? "zero or more" : "positive")}, not {dim.Value}");
             return null;
         }
@@ -125,7 +129,7 @@ internal sealed class CheckContext
         {
             var real = Spec.Parameters.FirstOrDefault(p => p.Name == unknown && RealTypes.Contains(ShortType(p.Type)));
             if (real is not null)
-                Report(DiagnosticDescriptors.InvalidExpression, location, text, $"'{unknown}' is a {ShortType(real.Type)}; dimensions need integer hyperparameters");
+                Report(DiagnosticDescriptors.RealInDimension, location, text, unknown, ShortType(real.Type));
             else
                 Report(DiagnosticDescriptors.UnknownHyperParameter, location, unknown, text, Spec.Name);
             return null;
@@ -150,7 +154,7 @@ internal sealed class CheckContext
             var value = double.Parse(arg.Text, CultureInfo.InvariantCulture);
             if (double.IsNaN(value) || value < min || value > max)
             {
-                Report(DiagnosticDescriptors.MalformedArgument, step.Location, step.Name, member, $"{argument} must be between {min} and {max}, not {arg.Text}");
+                Report(DiagnosticDescriptors.RateOutOfRange, step.Location, step.Name, member, argument, min, max, arg.Text);
                 return null;
             }
 
@@ -175,7 +179,7 @@ internal sealed class CheckContext
             return null;
         }
 
-        Report(DiagnosticDescriptors.MalformedArgument, step.Location, step.Name, member, $"{argument} must be a number or a hyperparameter name, not {Describe(arg)}");
+        Report(DiagnosticDescriptors.ArgumentType, step.Location, step.Name, member, $"{argument} must be a number or a hyperparameter name, not {Describe(arg)}");
         return null;
     }
 
@@ -186,7 +190,7 @@ internal sealed class CheckContext
             return null;
         if (arg.Kind == ArgKind.Int)
             return long.Parse(arg.Text, CultureInfo.InvariantCulture);
-        Report(DiagnosticDescriptors.MalformedArgument, step.Location, step.Name, member, $"{argument} must be an integer constant, not {Describe(arg)}");
+        Report(DiagnosticDescriptors.ArgumentType, step.Location, step.Name, member, $"{argument} must be an integer constant, not {Describe(arg)}");
         return null;
     }
 
@@ -197,7 +201,7 @@ internal sealed class CheckContext
             return null;
         if (arg.Kind is ArgKind.Double or ArgKind.Int && double.TryParse(arg.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && !double.IsNaN(value) && !double.IsInfinity(value))
             return value;
-        Report(DiagnosticDescriptors.MalformedArgument, step.Location, step.Name, member, $"{argument} must be a finite number, not {Describe(arg)}");
+        Report(DiagnosticDescriptors.ArgumentType, step.Location, step.Name, member, $"{argument} must be a finite number, not {Describe(arg)}");
         return null;
     }
 
@@ -207,7 +211,7 @@ internal sealed class CheckContext
             return null;
         if (arg.Kind == ArgKind.Bool)
             return arg.Text == "true";
-        Report(DiagnosticDescriptors.MalformedArgument, step.Location, step.Name, member, $"{argument} must be true or false, not {Describe(arg)}");
+        Report(DiagnosticDescriptors.ArgumentType, step.Location, step.Name, member, $"{argument} must be true or false, not {Describe(arg)}");
         return null;
     }
 
@@ -223,7 +227,23 @@ internal sealed class CheckContext
         if (difference.IsConstant)
             return false;
         AddGuard(GuardKind.Equal, actual, expected, guardMessage);
+        WarnIfDifferentSymbols(actual, expected);
         return true;
+    }
+
+    /// <summary>The step being checked, for warnings raised by the comparisons it asks for; null between steps.</summary>
+    public StepContext? CurrentStep { get; set; }
+
+    // Two input dims of different symbols (T and S) that must be equal are checked in Forward, but the declaration is
+    // usually wrong: say so once per step.
+    private void WarnIfDifferentSymbols(Dim actual, Dim expected)
+    {
+        if (CurrentStep is not { } step || IsKnownAtConstruction(actual) || IsKnownAtConstruction(expected))
+            return;
+        var symbols = new HashSet<string>(actual.Symbols, StringComparer.Ordinal);
+        if (symbols.SetEquals(expected.Symbols) || Diagnostics.Any(d => d.Descriptor == DiagnosticDescriptors.SymbolicDimsMeet && d.Location == step.Location))
+            return;
+        Report(DiagnosticDescriptors.SymbolicDimsMeet, step.Location, step.Kind, step.MemberName, actual, expected);
     }
 
     /// <summary>Whether two shapes agree: rank and every dim (undecidable dims become guards).</summary>

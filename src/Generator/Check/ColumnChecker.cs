@@ -34,14 +34,14 @@ internal static class ColumnChecker
                     break;
                 default:
                     var location = spec.Members.First(m => m.Name == member.Name).Location;
-                    context.Report(DiagnosticDescriptors.UnsupportedColumnLayer, location, spec.Name, $"'{member.Name}' holds a {member.Layer.Describe}; columns support Linear and Conv2d layers (with normalisation between them)");
+                    context.Report(DiagnosticDescriptors.UnsupportedColumnLayer, location, spec.Name, member.Name, member.Layer.Describe);
                     return null;
             }
         }
 
         if (layers.Count == 0)
         {
-            context.Report(DiagnosticDescriptors.UnsupportedColumnLayer, spec.Location, spec.Name, "it has no Linear or Conv2d layer");
+            context.Report(DiagnosticDescriptors.ColumnWithoutLayers, spec.Location, spec.Name);
             return null;
         }
 

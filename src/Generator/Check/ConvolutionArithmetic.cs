@@ -52,7 +52,7 @@ internal static class ConvolutionArithmetic
     {
         if (!kernel.IsConstant)
         {
-            s.Report(DiagnosticDescriptors.MalformedArgument, s.Kind, s.MemberName, "Padding = \"same\" needs a constant Kernel");
+            s.Report(DiagnosticDescriptors.PaddingMismatch, s.Kind, s.MemberName, "Padding = \"same\" needs a constant Kernel");
             return null;
         }
 
@@ -61,7 +61,7 @@ internal static class ConvolutionArithmetic
         {
             if (k % 2 == 0)
             {
-                s.Report(DiagnosticDescriptors.MalformedArgument, s.Kind, s.MemberName, $"Padding = \"same\" needs an odd Kernel, not {k}");
+                s.Report(DiagnosticDescriptors.PaddingMismatch, s.Kind, s.MemberName, $"Padding = \"same\" needs an odd Kernel, not {k}");
                 return null;
             }
 
@@ -70,7 +70,7 @@ internal static class ConvolutionArithmetic
 
         if (k < stride)
         {
-            s.Report(DiagnosticDescriptors.MalformedArgument, s.Kind, s.MemberName, $"Padding = \"same\" needs Kernel ({k}) ≥ Stride ({stride})");
+            s.Report(DiagnosticDescriptors.PaddingMismatch, s.Kind, s.MemberName, $"Padding = \"same\" needs Kernel ({k}) ≥ Stride ({stride})");
             return null;
         }
 

@@ -60,13 +60,13 @@ internal static class MemberChecker
             {
                 if (layer is not null)
                 {
-                    context.Report(DiagnosticDescriptors.LayerTypeMismatch, step.Location, member.Name, $"it already has the layer [{layerKind}]; each member holds one module (add another member for [{step.Name}])");
+                    context.Report(DiagnosticDescriptors.TwoLayersInOneMember, step.Location, member.Name, layerKind!, step.Name);
                     return null;
                 }
 
                 if (stepLayer is not NestedLayer && stepLayer.ModuleType != member.TypeMetadataName)
                 {
-                    context.Report(DiagnosticDescriptors.LayerTypeMismatch, step.Location, member.Name, $"[{step.Name}] needs the property type {stepLayer.ModuleType.Split('.').Last()}, not {member.TypeName.Split('.').Last()}");
+                    context.Report(DiagnosticDescriptors.PropertyTypeMismatch, step.Location, member.Name, $"[{step.Name}] needs the property type {TypeText.Describe(stepLayer.ModuleType, member.TypeMetadataName)}, not {TypeText.Describe(member.TypeMetadataName, stepLayer.ModuleType)}");
                     return null;
                 }
 
@@ -83,7 +83,7 @@ internal static class MemberChecker
 
         if (layer is null)
         {
-            context.Report(DiagnosticDescriptors.LayerTypeMismatch, member.Location, member.Name, $"it has no layer attribute for its type {member.TypeName.Split('.').Last()}; add one such as [Linear(...)], or [Nested(...)] for a [Model]");
+            context.Report(DiagnosticDescriptors.MemberWithoutLayer, member.Location, member.Name, member.TypeName.Split('.').Last());
             return null;
         }
 
@@ -95,24 +95,29 @@ internal static class MemberChecker
     {
         if (!Kinds.Rules.TryGetValue(step.AttributeName, out var rule))
         {
-            context.Report(DiagnosticDescriptors.MalformedArgument, step.Location ?? member.Location, step.Name, member.Name, "this attribute is not a layer or step of the ModelDsl catalogue");
+            context.Report(DiagnosticDescriptors.UnknownAttribute, step.Location ?? member.Location, step.Name, member.Name);
             return null;
         }
 
         if (step.Unbound)
         {
-            context.Report(DiagnosticDescriptors.MalformedArgument, step.Location ?? member.Location, step.Name, member.Name, "its arguments do not match any of its constructors");
+            context.Report(DiagnosticDescriptors.ArgumentType, step.Location ?? member.Location, step.Name, member.Name, "its arguments do not match any of its constructors");
             return null;
         }
 
         try
         {
-            return rule(new StepContext(context, member, step, shape, taps, memberInput!));
+            context.CurrentStep = new StepContext(context, member, step, shape, taps, memberInput!);
+            return rule(context.CurrentStep);
         }
         catch (OverflowException)
         {
-            context.Report(DiagnosticDescriptors.MalformedArgument, step.Location ?? member.Location, step.Name, member.Name, "its sizes do not fit in 64-bit integers");
+            context.Report(DiagnosticDescriptors.SizeOverflow, step.Location ?? member.Location, step.Name, member.Name);
             return null;
+        }
+        finally
+        {
+            context.CurrentStep = null;
         }
     }
 

@@ -45,7 +45,7 @@ internal static class ModelChecker
         }
         catch (OverflowException)
         {
-            context.Report(DiagnosticDescriptors.MalformedArgument, context.Spec.Location, "Model", context.Spec.Name, "its sizes do not fit in 64-bit integers");
+            context.Report(DiagnosticDescriptors.SizeOverflow, context.Spec.Location, "Model", context.Spec.Name);
             return null;
         }
     }
@@ -95,7 +95,7 @@ internal static class ModelChecker
             members.Add(plan);
             if (!TryAdd(ref parameterCount, plan.Parameters))
             {
-                context.Report(DiagnosticDescriptors.MalformedArgument, member.Location, checkedMember.LayerKind, member.Name, "the model's parameter count does not fit in a 64-bit integer");
+                context.Report(DiagnosticDescriptors.SizeOverflow, member.Location, checkedMember.LayerKind, member.Name);
                 return null;
             }
 
@@ -202,7 +202,7 @@ internal static class ModelChecker
         for (var i = 0; i < inputs.Count; i++)
         {
             foreach (var symbol in inputs[i].Bindings.Where(members.Contains).Distinct())
-                context.Report(DiagnosticDescriptors.InvalidForward, forward.Inputs[i].Location, spec.Name, $"the symbolic dim '{symbol}' has the name of a member the generated code reads; rename it");
+                context.Report(DiagnosticDescriptors.ReservedName, forward.Inputs[i].Location, symbol, spec.Name, "a symbolic dim named like a member the generated code reads would hide it; rename the dim");
         }
     }
 
@@ -215,7 +215,7 @@ internal static class ModelChecker
         bindings = new List<string>();
         if (actual is { } a && a.Count != args.Count)
         {
-            context.Report(DiagnosticDescriptors.NestedModelMismatch, location, what, context.Spec.Name, $"'{what}' expects rank {args.Count} but receives {ShapeText.Format(a)}");
+            context.Report(DiagnosticDescriptors.NestedInputMismatch, location, what, context.Spec.Name, $"'{what}' expects rank {args.Count} but receives {ShapeText.Format(a)}");
             return null;
         }
 
@@ -230,7 +230,7 @@ internal static class ModelChecker
                 var value = long.Parse(arg.Text, System.Globalization.CultureInfo.InvariantCulture);
                 if (value <= 0 || value > int.MaxValue)
                 {
-                    context.Report(DiagnosticDescriptors.MalformedArgument, location, "Shape", what, $"dimension {i} must be positive and at most {int.MaxValue}, not {value}");
+                    context.Report(DiagnosticDescriptors.ValueOutOfRange, location, "Shape", what, $"dimension {i} must be positive and at most {int.MaxValue}, not {value}");
                     return null;
                 }
 
@@ -241,7 +241,7 @@ internal static class ModelChecker
                 var name = arg.Text.Trim();
                 if (!bindNew)
                 {
-                    context.Report(DiagnosticDescriptors.InvalidForward, location, context.Spec.Name, $"'{name}' in the return shape is not a hyperparameter nor a symbolic dim of an argument");
+                    context.Report(DiagnosticDescriptors.UnboundReturnName, location, context.Spec.Name, name);
                     return null;
                 }
 
@@ -256,14 +256,14 @@ internal static class ModelChecker
             }
             else
             {
-                context.Report(DiagnosticDescriptors.MalformedArgument, location, "Shape", what, $"dimension {i} must be an integer or a name, not {arg}");
+                context.Report(DiagnosticDescriptors.ArgumentType, location, "Shape", what, $"dimension {i} must be an integer or a name, not {arg}");
                 return null;
             }
 
             if (actual is { } received && !context.CheckEqual(received[i], dim, $"'{what}' of {context.Spec.Name} expects dim {i} = {dim}"))
             {
                 var expected = args.Select((x, j) => j == i ? dim.ToString() : received[j].ToString());
-                context.Report(DiagnosticDescriptors.NestedModelMismatch, location, what, context.Spec.Name, $"'{what}' expects [{string.Join(", ", expected)}] but receives {ShapeText.Format(received)}");
+                context.Report(DiagnosticDescriptors.NestedInputMismatch, location, what, context.Spec.Name, $"'{what}' expects [{string.Join(", ", expected)}] but receives {ShapeText.Format(received)}");
                 return null;
             }
 

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using ModelDsl.Generator.Diagnostics;
 using ModelDsl.Generator.Model;
 using ModelDsl.Generator.Plan;
@@ -41,7 +42,8 @@ internal static class Outputs
                     return null;
                 if (!context.CheckShapesEqual(shape, declared.Value, $"Forward produces {ShapeText.Format(shape)} but declares it returns {ShapeText.Format(declared.Value)}"))
                 {
-                    context.Report(DiagnosticDescriptors.ReturnShapeMismatch, output.Location, tap.ProducerKind, tap.Producer, ShapeText.Format(shape), ShapeText.Format(declared.Value));
+                    var repair = members.FirstOrDefault(m => m.Name == tap.Producer) is { } member ? PaddingRepair.For(context, member, declared.Value) : null;
+                    context.Report(DiagnosticDescriptors.ReturnShapeMismatch, output.Location, repair?.Fix, tap.ProducerKind, tap.Producer, ShapeText.Format(shape), ShapeText.Format(declared.Value), repair?.Hint ?? "");
                     return null;
                 }
 

@@ -143,19 +143,29 @@ internal sealed class StepContext(CheckContext model, MemberSpec member, StepSpe
         return null;
     }
 
-    /// <summary>Reports a malformed argument (MDL0005) and returns null.</summary>
-    public Checked? Malformed(string problem) => Fail(DiagnosticDescriptors.MalformedArgument, Kind, MemberName, problem);
+    /// <summary>Reports with the repair the code fix applies to this attribute, and returns null.</summary>
+    public Checked? Fail(DiagnosticDescriptor descriptor, Fix? fix, params object[] arguments)
+    {
+        Model.Report(descriptor, Location, fix, arguments);
+        return null;
+    }
+
+    /// <summary>A fix that sets an argument of this step's attribute.</summary>
+    public Fix SetArgument(string argument, Dim value, int? index = null) => Fix.SetArgument(Step.Location, argument, value.ToString(), index);
+
+    /// <summary>Reports an argument of the wrong type (MDL0005) and returns null.</summary>
+    public Checked? WrongType(string problem) => Fail(DiagnosticDescriptors.ArgumentType, Kind, MemberName, problem);
 
     private T? Missing<T>(string argument)
         where T : class
     {
-        Report(DiagnosticDescriptors.MalformedArgument, Kind, MemberName, $"{argument} is required");
+        Report(DiagnosticDescriptors.MissingArguments, Kind, MemberName, $"{argument} is required");
         return null;
     }
 
     private Tap? BadTapName(string argument, ArgValue? arg)
     {
-        Report(DiagnosticDescriptors.MalformedArgument, Kind, MemberName, $"{argument} must name a Forward argument, an earlier member or a split part{(arg is null ? "" : ", not " + CheckContext.Describe(arg))}");
+        Report(DiagnosticDescriptors.ArgumentType, Kind, MemberName, $"{argument} must name a Forward argument, an earlier member or a split part{(arg is null ? "" : ", not " + CheckContext.Describe(arg))}");
         return null;
     }
 }

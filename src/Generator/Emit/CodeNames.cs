@@ -15,4 +15,7 @@ internal static class CodeNames
     public const string LateralHook = "global::System.Func<int, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>";
     public const string AdapterList = "global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.Progressive.LateralAdapter>";
     public const string ColumnInterface = "global::ModelDsl.Progressive.IProgressiveColumn";
+
+    /// <summary>The attribute every generated type carries, as .NET's generators mark theirs.</summary>
+    public static readonly string GeneratedCode = $"[global::System.CodeDom.Compiler.GeneratedCode(\"ModelDsl.Generator\", \"{typeof(CodeNames).Assembly.GetName().Version}\")]";
 }

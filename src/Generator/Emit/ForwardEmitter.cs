@@ -18,6 +18,9 @@ internal sealed record ForwardCode(string Text, SortedDictionary<string, string>
 /// </summary>
 internal static class ForwardEmitter
 {
+    /// <summary>ForwardAt's parameter: the position of the first element fed.</summary>
+    public const string PositionOffset = "positionOffset";
+
     public static ForwardCode Emit(ModelPlan plan)
     {
         var spec = plan.Spec;
@@ -25,9 +28,15 @@ internal static class ForwardEmitter
         var symbols = new SymbolMap(spec, plan.Inputs.SelectMany(i => i.Bindings).Where(b => b.Length > 0));
         var model = Naming.Escape(spec.Name);
 
-        // The body first: it tells which symbolic dims and fields the code reads.
+        // The bodies first: they tell which symbolic dims and fields the code reads. A model of one sequence whose
+        // operations read absolute positions also gets ForwardAt, the same body from a given position, for incremental
+        // decoding (with several inputs it would be ambiguous which sequence the position counts).
         var body = new IndentedWriter();
-        EmitBody(body, plan, locals, symbols, model);
+        EmitBody(body, plan, locals, symbols, model, positionOffset: null);
+        var positional = plan.Column is null && plan.Inputs.Count == 1 && plan.Members.Any(m => m.Ops.Any(o => o.Op.DependsOnPosition));
+        var bodyAt = new IndentedWriter();
+        if (positional)
+            EmitBody(bodyAt, plan, locals, symbols, model, PositionOffset);
         var prologue = new IndentedWriter();
         EmitPrologue(prologue, plan, locals, symbols, model);
 
@@ -63,6 +72,29 @@ internal static class ForwardEmitter
         }
 
         w.Line("}");
+
+        if (positional)
+        {
+            w.Line();
+            w.Line($"/// <summary>");
+            w.Line($"/// <see cref=\"Forward\"/> for the elements at positions <paramref name=\"{PositionOffset}\"/> onwards of a longer sequence, for");
+            w.Line($"/// incremental decoding: with the key/value caches of a <see cref=\"global::ModelDsl.Layers.DecodingSession\"/>, each call");
+            w.Line($"/// feeds only the new elements.");
+            w.Line($"/// </summary>");
+            w.Line($"public {returnType} ForwardAt({arguments}, long {PositionOffset})");
+            w.Line("{");
+            using (w.Indent())
+            {
+                w.Line($"if ({PositionOffset} < 0)");
+                using (w.Indent())
+                    w.Line($"throw new global::System.ArgumentOutOfRangeException(nameof({PositionOffset}), {PositionOffset}, \"must be zero or more\");");
+                w.Lines(prologue.ToString().TrimEnd('\n'));
+                w.Line();
+                w.Lines(bodyAt.ToString().TrimEnd('\n'));
+            }
+
+            w.Line("}");
+        }
 
         if (plan.Column is { } column)
         {
@@ -145,7 +177,7 @@ internal static class ForwardEmitter
         }
     }
 
-    private static void EmitBody(IndentedWriter w, ModelPlan plan, LocalNames locals, SymbolMap symbols, string model)
+    private static void EmitBody(IndentedWriter w, ModelPlan plan, LocalNames locals, SymbolMap symbols, string model, string? positionOffset)
     {
         var forwardGuards = plan.Guards.Where(g => g.AtForward).ToList();
         foreach (var guard in forwardGuards)
@@ -162,7 +194,7 @@ internal static class ForwardEmitter
             var column = plan.Column?.FirstOrDefault(l => l.Member == member.Name);
             w.Line();
             w.Line($"// {member.Name}: {ShapeText.Format(member.InputShape)} → {(member.HasValue ? ShapeText.Format(member.OutputShape) : PartsText(member))}");
-            var f = new ForwardLowering(w, locals, symbols, model, member, locals.Of(member.Input));
+            var f = new ForwardLowering(w, locals, symbols, model, member, locals.Of(member.Input)) { PositionOffset = positionOffset };
             for (var o = 0; o < member.Ops.Count; o++)
             {
                 var op = member.Ops[o].Op;

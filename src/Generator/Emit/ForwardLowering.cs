@@ -21,12 +21,16 @@ internal sealed class ForwardLowering
         _symbols = symbols;
         Model = model;
         Field = member.FieldName;
+        Member = member.Name;
         Target = locals.Of(member);
         Value = input;
     }
 
     /// <summary>The model's class name, escaped, for messages (<c>nameof(Gpt)</c>).</summary>
     public string Model { get; }
+
+    /// <summary>The member's name, for messages.</summary>
+    public string Member { get; }
 
     /// <summary>The member's module field.</summary>
     public string Field { get; }
@@ -42,6 +46,12 @@ internal sealed class ForwardLowering
 
     /// <summary>Whether the current operation may overwrite <see cref="Value"/> (decided by the emitter).</summary>
     public bool InPlace { get; set; }
+
+    /// <summary>
+    /// In <c>ForwardAt</c>, the variable holding the position of the first element of the sequence dim (operations that
+    /// depend on absolute positions start there); null in <c>Forward</c>, where it is 0.
+    /// </summary>
+    public string? PositionOffset { get; init; }
 
     public string Local(TapRef tap) => _locals.Of(tap);
 

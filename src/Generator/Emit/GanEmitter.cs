@@ -11,6 +11,7 @@ internal static class GanEmitter
         var w = new IndentedWriter().FileHeader(gan.Namespace);
 
         w.Line($"/// <summary>A {ModelEmitter.Xml(gan.GeneratorName)} and a {ModelEmitter.Xml(gan.DiscriminatorName)} that agree on samples of shape {ModelEmitter.Xml(ShapeText.Format(gan.SampleShape))}.</summary>");
+        w.Line(CodeNames.GeneratedCode);
         using (w.Block($"partial class {gan.Name}"))
         {
             w.Line("/// <summary>Pairs the two models.</summary>");

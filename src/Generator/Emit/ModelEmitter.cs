@@ -32,6 +32,7 @@ internal static class ModelEmitter
         w.Line($"/// {Xml(spec.Name)}: {string.Join(", ", plan.Inputs.Select(i => Xml(ShapeText.Format(i.Shape))))} → {Xml(ForwardEmitter.OutputText(plan))}; {Xml(SummaryTable.Count(plan.ParameterCount))} parameters.");
         w.Line("/// </summary>");
         var interfaces = (plan.Column is null ? "" : ", " + CodeNames.ColumnInterface) + (onnx is null ? "" : ", " + OnnxEmitter.Interface);
+        w.Line(CodeNames.GeneratedCode);
         using (w.Block($"partial class {Naming.Escape(spec.Name)} : {CodeNames.Nn}.Module<{inputTypes}, {ForwardEmitter.ReturnType(plan)}>{interfaces}"))
         {
             foreach (var member in plan.Members)

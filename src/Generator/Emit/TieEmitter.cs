@@ -38,8 +38,7 @@ internal static class TieEmitter
         };
 
         w.Line();
-        w.Line("// to(), cuda() and cpu() convert each module's parameters separately, which leaves a tied pair two tensors:");
-        w.Line("// tie them again, as the constructor does, so that one Parameter stays shared and is listed once.");
+        w.Line("// to(), cuda() and cpu() convert each module's parameters separately: tie again after each (see TiedWeights).");
         for (var i = 0; i < overloads.Length; i++)
         {
             if (i > 0)
@@ -61,7 +60,7 @@ internal static class TieEmitter
         foreach (var member in plan.Members)
         {
             if (member.Layer is LinearLayer { TiedTo: { } tied })
-                yield return $"{plan.Members.First(m => m.Name == tied).FieldName}.weight = {member.FieldName}.weight!";
+                yield return $"global::ModelDsl.Layers.TiedWeights.Share({member.FieldName}, {plan.Members.First(m => m.Name == tied).FieldName})";
         }
     }
 }

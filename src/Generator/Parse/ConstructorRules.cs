@@ -45,7 +45,7 @@ internal static class ConstructorRules
                 : parameter.Type.TypeKind == TypeKind.Error ? $"the type of constructor parameter '{parameter.Name}' is unknown"
                 : null;
             if (problem is not null)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, LocationInfo.From(parameter.Locations.FirstOrDefault() ?? Location.None) ?? model.Location, type.Name, problem));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConstructorNotImplementable, LocationInfo.From(parameter.Locations.FirstOrDefault() ?? Location.None) ?? model.Location, type.Name, problem));
         }
     }
 
@@ -78,5 +78,5 @@ internal static class ConstructorRules
     }
 
     private static void Report(List<DiagnosticInfo> diagnostics, IMethodSymbol ctor, INamedTypeSymbol type, string problem)
-        => diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, LocationInfo.From(ctor.Locations.FirstOrDefault() ?? Location.None), type.Name, problem));
+        => diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConstructorNotImplementable, LocationInfo.From(ctor.Locations.FirstOrDefault() ?? Location.None), type.Name, problem));
 }

@@ -24,23 +24,23 @@ internal static class GanParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClassNotPartial, LocationInfo.From(declaration.Identifier.GetLocation()), type.Name));
         if (ModelParser.IsModel(type))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, location, type.Name, "a class is either a [Model] or a [Gan] pairing, not both"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelClass, location, type.Name, "a class is either a [Model] or a [Gan] pairing, not both"));
             return new GanParseResult(null, diagnostics.ToEquatableArray());
         }
 
         if (type.ContainingType is not null || type.IsGenericType || type.IsStatic || type.IsFileLocal)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, location, type.Name, "a GAN pairing must be a top-level, non-generic, non-static class that is not file-local"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelClass, location, type.Name, "a GAN pairing must be a top-level, non-generic, non-static class that is not file-local"));
         // The generated constructor calls the base class's parameterless one, which a Module does not have.
         if (type.BaseType is { SpecialType: not SpecialType.System_Object } baseType && context.TargetNode is ClassDeclarationSyntax declared)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, LocationInfo.From(declared.Identifier.GetLocation()), type.Name, $"do not declare a base class ('{baseType.Name}') for a GAN pairing"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelClass, LocationInfo.From(declared.Identifier.GetLocation()), type.Name, $"do not declare a base class ('{baseType.Name}') for a GAN pairing"));
 
         foreach (var name in new[] { "Generator", "Discriminator", "SampleShape" }.Where(n => type.GetMembers(n).Any(m => !m.IsImplicitlyDeclared)))
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, LocationInfo.From(type.GetMembers(name).First(m => !m.IsImplicitlyDeclared).Locations.FirstOrDefault() ?? Location.None), type.Name, $"'{name}' is a member the generator writes; rename yours"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ReservedName, LocationInfo.From(type.GetMembers(name).First(m => !m.IsImplicitlyDeclared).Locations.FirstOrDefault() ?? Location.None), name, type.Name, "the generator writes a member of this name; rename yours"));
 
         var generator = ReadModelArgument(attribute, 0);
         var discriminator = ReadModelArgument(attribute, 1);
         if (generator is null || discriminator is null)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MalformedArgument, location, "Gan", type.Name, "both arguments must be typeof(...) of [Model] classes"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GanArguments, location, type.Name));
         if (diagnostics.Count > 0)
             return new GanParseResult(null, diagnostics.ToEquatableArray());
 

@@ -19,7 +19,7 @@ internal static class ModelParser
 {
     private const int MaxNestingDepth = 8;
 
-    public static ParseResult Parse(INamedTypeSymbol type, SyntaxNode node, CancellationToken cancellationToken)
+    public static ParseResult Parse(INamedTypeSymbol type, SyntaxNode node, Compilation compilation, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
         var declaration = node as TypeDeclarationSyntax;
@@ -32,7 +32,7 @@ internal static class ModelParser
         if (!TypeNames.IsWellFormed(type))
             return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
         if (declaration is not ClassDeclarationSyntax)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, identifier, type.Name, "a model must be a class (not a record or struct)"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelClass, identifier, type.Name, "a model must be a class (not a record or struct)"));
 
         if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
         {
@@ -41,22 +41,23 @@ internal static class ModelParser
         }
 
         if (type.ContainingType is not null)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, identifier, type.Name, "a model must be a top-level class, not nested in another type"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelClass, identifier, type.Name, "a model must be a top-level class, not nested in another type"));
         if (type.IsGenericType)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, identifier, type.Name, "a model cannot be generic; use constructor parameters for its hyperparameters"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelClass, identifier, type.Name, "a model cannot be generic; use constructor parameters for its hyperparameters"));
         if (type.IsStatic || type.IsAbstract)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, identifier, type.Name, "a model must be a concrete, non-static class"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelClass, identifier, type.Name, "a model must be a concrete, non-static class"));
         var hasBaseClass = type.TypeKind == TypeKind.Class && declaration is ClassDeclarationSyntax && type.BaseType is { SpecialType: not SpecialType.System_Object };
         if (hasBaseClass)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, identifier, type.Name, $"do not declare a base class ('{type.BaseType!.Name}'); the generator derives the model from TorchSharp's Module"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelClass, identifier, type.Name, $"do not declare a base class ('{type.BaseType!.Name}'); the generator derives the model from TorchSharp's Module"));
         // The generated part lives in another file, which cannot extend a file-local class.
         if (type.IsFileLocal)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelDeclaration, identifier, type.Name, "a model cannot be file-local ('file'); the generator extends it from another file"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelClass, identifier, type.Name, "a model cannot be file-local ('file'); the generator extends it from another file"));
         // Placeholders cannot be written for a static or file-local class, nor one with its own base class.
         if (type.IsStatic || hasBaseClass || type.IsFileLocal)
             return new ParseResult(null, diagnostics.ToEquatableArray());
 
         var model = ReadModel(type, diagnostics, depth: 0, cancellationToken);
+        MissingTypes(type, model, compilation, diagnostics);
         DeclarationRules.Check(type, model, diagnostics);
         ConstructorRules.Check(type, model, diagnostics);
         // A model with declaration errors is still returned: the emitter writes placeholder members for it so the
@@ -68,6 +69,25 @@ internal static class ModelParser
     private static bool ExportsOnnx(INamedTypeSymbol type)
         => !type.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == KnownNames.ModelAttribute)
             .SelectMany(a => a.NamedArguments).Any(a => a.Key == nameof(ModelAttribute.Onnx) && a.Value.Value is false);
+
+    // A layer's or Forward's type that did not resolve for want of a using: MDL0039 with the using to add, instead of a
+    // type mismatch between two types of the same name.
+    private static void MissingTypes(INamedTypeSymbol type, ModelSpec model, Compilation compilation, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (var property in type.GetMembers().OfType<IPropertySymbol>().Where(p => model.Members.Any(m => m.Name == p.Name)))
+        {
+            var missing = property.Type is INamedTypeSymbol { IsGenericType: true } generic && generic.TypeKind != TypeKind.Error ? generic.TypeArguments.FirstOrDefault() : property.Type;
+            if (missing is not null && MissingUsings.For(missing, compilation) is { } ns)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModuleTypeNotFound, model.Members.First(m => m.Name == property.Name).Location, property.Name, missing.Name, ns).WithFix(Fix.AddUsing(ns)));
+        }
+
+        foreach (var method in type.GetMembers("Forward").OfType<IMethodSymbol>())
+        {
+            var types = method.Parameters.Select(p => p.Type).Prepend(method.ReturnType);
+            if (types.Select(t => MissingUsings.For(t, compilation)).FirstOrDefault(ns => ns is not null) is { } ns)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModuleTypeNotFound, model.Forward?.Location ?? model.Location, "Forward", "Tensor", ns).WithFix(Fix.AddUsing(ns)));
+        }
+    }
 
     internal static ModelSpec ReadModel(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics, int depth, CancellationToken cancellationToken)
     {
@@ -177,7 +197,7 @@ internal static class ModelParser
         if (member is not IPropertySymbol property)
         {
             var kind = member switch { IFieldSymbol => "a field", IMethodSymbol => "a method", _ => "this kind of member" };
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedMember, location, member.Name, $"it is {kind}; declare layers as 'partial T Name {{ get; }}' properties"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAPartialProperty, location, member.Name, $"it is {kind}; declare layers as 'partial T Name {{ get; }}' properties"));
             return null;
         }
 
@@ -185,19 +205,19 @@ internal static class ModelParser
         var isPartialDefinition = syntax is not null && syntax.Modifiers.Any(SyntaxKind.PartialKeyword) && DeclarationRules.HasPlainGetter(syntax);
         if (!isPartialDefinition || syntax is null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedMember, location, member.Name, "layers must be declared as 'partial T Name { get; }' without a body"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAPartialProperty, location, member.Name, "layers must be declared as 'partial T Name { get; }' without a body"));
             return null;
         }
 
         if (property.PartialImplementationPart is not null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedMember, location, member.Name, "it is implemented already; the generator writes its body"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAPartialProperty, location, member.Name, "it is implemented already; the generator writes its body"));
             return null;
         }
 
         if (property.SetMethod is not null || property.IsStatic)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedMember, location, member.Name, "a layer property must be an instance property with only 'get'"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAPartialProperty, location, member.Name, "a layer property must be an instance property with only 'get'"));
             if (property.IsStatic)
                 return null;
         }
@@ -244,36 +264,37 @@ internal static class ModelParser
         // name the method itself; refuse the declaration instead of implementing it.
         if (syntax.ParameterList.DescendantNodes().OfType<IdentifierNameSyntax>().Any(i => i.Identifier.Text == "Forward"))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, location, type.Name, "its parameter attributes may not refer to Forward itself"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ForwardNotImplementable, location, type.Name, "its parameter attributes may not refer to Forward itself"));
             return null;
         }
 
         // A second implementation would clash with the user's: report it and leave Forward alone.
         if (syntax.Modifiers.Any(SyntaxKind.ExternKeyword) || method.PartialImplementationPart is not null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, location, type.Name, "it is implemented already ('extern' or a body); declare it without either, the generator implements it"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ForwardNotImplementable, location, type.Name, "it is implemented already ('extern' or a body); declare it without either, the generator implements it"));
             return null;
         }
 
         var outputElements = OutputElements(method.ReturnType);
-        if (outputElements is null || method.RefKind != RefKind.None)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, location, type.Name, $"it must return Tensor, or a tuple of 2 to 7 Tensors, by value, not '{(method.RefKind == RefKind.None ? "" : "ref ")}{method.ReturnType.ToDisplayString()}'"));
+        // A 'Tensor' that did not resolve is MDL0039's (a missing using), not a wrong return type.
+        if ((outputElements is null && !IsUnresolvedTensor(method.ReturnType)) || method.RefKind != RefKind.None)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ForwardReturnType, location, type.Name, $"{(method.RefKind == RefKind.None ? "" : "ref ")}{method.ReturnType.ToDisplayString()}"));
         if (method.Parameters.Length is 0 or > 6)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, location, type.Name, $"it takes {method.Parameters.Length} arguments; 1 to 6 tensors are supported"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ForwardArgument, location, type.Name, $"it takes {method.Parameters.Length} arguments; 1 to 6 tensors are supported"));
         if (method.IsGenericMethod || method.IsStatic)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, location, type.Name, "it must be a non-generic instance method"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ForwardNotImplementable, location, type.Name, "it must be a non-generic instance method"));
 
         var inputs = new List<InputSpec>();
         foreach (var parameter in method.Parameters)
         {
             var parameterLocation = LocationInfo.From(parameter.Locations.FirstOrDefault() ?? Location.None);
             if (!SyntaxFacts.IsValidIdentifier(parameter.Name))
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, parameterLocation, type.Name, $"argument {parameter.Ordinal + 1} has no valid name"));
-            if (!IsTensor(parameter.Type) || HasModifiers(parameter))
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, parameterLocation, type.Name, $"argument '{parameter.Name}' must be a Tensor passed by value, without modifiers such as 'ref', 'this' or 'params'"));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ForwardArgument, parameterLocation, type.Name, $"argument {parameter.Ordinal + 1} has no valid name"));
+            if ((!IsTensor(parameter.Type) && !IsUnresolvedTensor(parameter.Type)) || HasModifiers(parameter))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ForwardArgument, parameterLocation, type.Name, $"argument '{parameter.Name}' must be a Tensor passed by value, without modifiers such as 'ref', 'this' or 'params'"));
             var shapes = ReadShapes(parameter.GetAttributes());
             if (shapes.Count != 1)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidForward, parameterLocation, type.Name, $"argument '{parameter.Name}' needs {(shapes.Count == 0 ? "a" : "exactly one")} [Shape(...)] attribute"));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingShape, parameterLocation, type.Name, parameter.Name, shapes.Count == 0 ? "a" : "exactly one"));
             inputs.Add(new InputSpec(parameter.Name, parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), shapes.Count > 0 ? shapes[0].Dims : null, parameterLocation));
         }
 
@@ -368,6 +389,8 @@ internal static class ModelParser
 
     internal static bool IsModel(INamedTypeSymbol type)
         => type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.ModelAttribute);
+
+    private static bool IsUnresolvedTensor(ITypeSymbol type) => type.TypeKind == TypeKind.Error && type.Name == "Tensor";
 
     private static bool IsTensor(ITypeSymbol type)
         => type is INamedTypeSymbol named && MetadataName(named) == KnownNames.Tensor;

@@ -21,6 +21,9 @@ internal abstract record Op
     /// <summary>The taps it reads besides the flowing value, and how.</summary>
     public virtual IEnumerable<TapUse> Reads => [];
 
+    /// <summary>Whether it reads absolute positions along the sequence dim (a model with one gets <c>ForwardAt</c>).</summary>
+    public virtual bool DependsOnPosition => false;
+
     /// <summary>Whether it assigns the member's variable; false for an identity, which leaves the value where it is.</summary>
     public virtual bool AssignsValue => true;
 

@@ -14,8 +14,9 @@ public sealed partial class Gpt
     /// position. Same arguments, same result (token for token under greedy decoding, <paramref name="temperature"/> 0).
     /// </summary>
     /// <remarks>
-    /// Position embeddings are learned and absolute, so cached keys and values hold only while the sequence fits
-    /// in <see cref="BlockSize"/>. Once it grows past it, every step does what <see cref="Generate"/> does: crop the
+    /// The generated <see cref="ForwardAt"/> runs the model from a position, with the caches a <see cref="DecodingSession"/>
+    /// gives its attention layers. Position embeddings are learned and absolute, so cached keys and values hold only while
+    /// the sequence fits in <see cref="BlockSize"/>. Once it grows past it, every step does what <see cref="Generate"/> does: crop the
     /// context to the last <see cref="BlockSize"/> tokens, empty the caches and prefill them again; so the cache
     /// speeds up generation up to the context length, and past it a step costs one full forward as before. The
     /// caches live for the call only; it must not overlap another forward call on this model.
@@ -33,23 +34,18 @@ public sealed partial class Gpt
         if (topK is < 1 || topK > Vocab)
             throw new ArgumentOutOfRangeException(nameof(topK), topK, $"must be between 1 and the vocabulary size {Vocab}");
 
-        // TorchSharp's modules() can list a submodule more than once: one cache per distinct layer.
-        var attentions = modules().OfType<CausalSelfAttention>().Distinct().ToArray();
-        var caches = attentions.Select(_ => new KeyValueCache(BlockSize)).ToArray();
         var wasTraining = training;
         eval();
         try
         {
-            for (var i = 0; i < attentions.Length; i++)
-                attentions[i].Cache = caches[i];
-
+            using var session = new DecodingSession(this, BlockSize);
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
             for (var i = 0; i < maxNewTokens; i++)
             {
                 var length = idx.shape[1];
                 Tensor input;
-                if (length <= BlockSize && caches.All(c => c.Length == length - 1))
+                if (length <= BlockSize && session.Length == length - 1)
                 {
                     // The caches hold every position but the newest: feed just that one.
                     input = idx[TensorIndex.Colon, TensorIndex.Slice(length - 1)];
@@ -57,12 +53,11 @@ public sealed partial class Gpt
                 else
                 {
                     // First step, or the context outgrew the window: crop as Generate does and prefill again.
-                    foreach (var cache in caches)
-                        cache.Reset();
+                    session.Reset();
                     input = length <= BlockSize ? idx : idx[TensorIndex.Colon, TensorIndex.Slice(length - BlockSize)];
                 }
 
-                var logits = NextTokenLogits(input, caches.Length == 0 ? 0 : caches[0].Length);
+                var logits = ForwardAt(input, session.Length)[TensorIndex.Colon, -1, TensorIndex.Colon];
                 idx = cat(new[] { idx, SampleNext(logits, temperature, topK, generator) }, 1);
             }
 
@@ -70,26 +65,8 @@ public sealed partial class Gpt
         }
         finally
         {
-            foreach (var attention in attentions)
-                attention.Cache = null;
-            foreach (var cache in caches)
-                cache.Dispose();
             train(wasTraining);
         }
-    }
-
-    // Forward's layers for tokens at positions past .. past + T - 1 (the blocks' attention reads and extends the
-    // caches); like nanoGPT at inference, the final norm and the head run on the last position only: [B, vocab].
-    private Tensor NextTokenLogits(Tensor tokens, long past)
-    {
-        using var scope = NewDisposeScope();
-        var time = tokens.shape[1];
-        var x = _wte.call(tokens) + _wpe.call(arange(past, past + time, dtype: ScalarType.Int64, device: tokens.device));
-        x = nn.functional.dropout(x, Dropout, training);
-        foreach (var block in _h)
-            x = block.call(x);
-        var last = x[TensorIndex.Colon, -1, TensorIndex.Colon];
-        return scope.MoveToOuter(_lm_Head.call(_ln_F.call(last)));
     }
 
     // Generate's sampling rule: argmax at temperature 0, else softmax(logits / temperature) over the top k.

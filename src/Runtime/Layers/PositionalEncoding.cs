@@ -11,9 +11,13 @@ public static class PositionalEncoding
     /// <c>[length, dim]</c> tensor on <paramref name="device"/>.
     /// </summary>
     public static Tensor Sinusoidal(long length, long dim, Device? device = null, ScalarType dtype = ScalarType.Float32)
+        => Sinusoidal(0, length, dim, device, dtype);
+
+    /// <summary>The encodings of positions <paramref name="start"/> … <paramref name="start"/> + <paramref name="length"/> − 1, for incremental decoding.</summary>
+    public static Tensor Sinusoidal(long start, long length, long dim, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
         using var scope = NewDisposeScope();
-        var position = arange(length, dtype: ScalarType.Float32).unsqueeze(1);
+        var position = arange(start, start + length, dtype: ScalarType.Float32).unsqueeze(1);
         var frequency = exp(arange(0, dim, 2, dtype: ScalarType.Float32) * (-Math.Log(10000.0) / dim));
         var angles = position * frequency;
         var encoding = zeros(length, dim, dtype: ScalarType.Float32);

@@ -2,18 +2,16 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text.Json;
 using ModelDsl.Data;
-using ModelDsl.Models.Progressive;
 using ModelDsl.Runtime.Tests.Data;
-using ModelDsl.Runtime.Tests.Memory;
 using ModelDsl.Samples;
-using ModelDsl.Samples.Pnn;
 using Xunit;
 using static TorchSharp.torch;
 
 namespace ModelDsl.Runtime.Tests.Samples;
 
-/// <summary>The <c>pnn</c> sample: split tasks, the bit-for-bit check, the experiment on tiny tasks, the command.</summary>
+/// <summary>The <c>pnn</c> sample: split tasks, the bit-for-bit check, the command.</summary>
 public sealed class PnnSampleTests
 {
     // 10 images per label 0–9, each image filled with its own label / 10, so a task's images reveal their origin.
@@ -103,7 +101,7 @@ public sealed class PnnSampleTests
     {
         using var empty = new TempDirectory();
         using var location = new FashionMnistLocation(empty.Path);
-        var e = Assert.Throws<DirectoryNotFoundException>(() => PnnTasks.MnistThenFashion(DataPaths.Mnist10k(), null));
+        var e = Assert.Throws<ModelDsl.Samples.Harness.UsageException>(PnnTasks.FashionDirectory);
         Assert.Contains("dataset-fashion-mnist", e.Message);
         Assert.Contains(empty.Path, e.Message);
     }
@@ -149,118 +147,46 @@ public sealed class PnnSampleTests
         Assert.Equal("unchanged", PnnReport.ChangeText(0.99, 0.99, true, false));
     }
 
-    // ---- The experiment ----------------------------------------------------------------------------------------
-
-    private static List<PnnTask> TinyTasks()
-    {
-        manual_seed(40);
-        PnnTask Make(string name, int shift)
-        {
-            // Two classes separated by the mean brightness of one half of the image.
-            ImageDataset Part(int n)
-            {
-                var y = randint(0, 2, [n]);
-                var x = rand(n, 1, 28, 28) * 0.5f;
-                var half = x[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(shift * 14, shift * 14 + 14)];
-                half.add_(y.to_type(ScalarType.Float32).reshape(-1, 1, 1, 1) * 0.5f);
-                return new ImageDataset(x, y);
-            }
-
-            return new PnnTask(name, 2, Part(128), Part(32), Part(64));
-        }
-
-        return [Make("A", 0), Make("B", 1), Make("C", 0)];
-    }
-
-    [Fact]
-    public void Experiment_keeps_earlier_tasks_bit_identical_while_fine_tuning_changes_them()
-    {
-        using var threads = TorchThreads.Single();
-        var tasks = TinyTasks();
-        try
-        {
-            var settings = new PnnSettings { Steps = 12, BatchSize = 16, EvalEvery = 4, LearningRate = 1e-2, Seed = 2 };
-            using var experiment = new PnnExperiment<MlpColumn>(tasks, () => new MlpColumn(hidden: 8, classes: 2), settings);
-            var reports = new List<AfterTaskReport>();
-            experiment.Run(reports.Add);
-
-            Assert.Equal(3, reports.Count);
-            Assert.Equal(3, experiment.Network.ColumnCount);
-            Assert.Equal([0, 1, 2], experiment.ColumnOfTask);
-            var last = reports[^1];
-            Assert.Equal(3, last.Rows.Count);
-            Assert.All(last.Rows.Take(2), r => Assert.True(r.ProgressiveUnchanged && r.ProgressiveNow == r.ProgressiveRecorded && r.ProgressiveMaxDifference == 0));
-            // The fine-tuned column kept training, so its answers on the first task changed.
-            Assert.False(last.Rows[0].FineTuningUnchanged);
-
-            // Task 0: the first column, the fresh column and the fine-tuned column start alike and see the same batches.
-            var first = experiment.Transfer[0];
-            Assert.Equal(first.FreshAccuracy, first.ProgressiveAccuracy);
-            Assert.Equal(first.ProgressiveAccuracy, reports[0].Rows[0].FineTuningRecorded);
-
-            // Later columns pay for their adapters: more trainable parameters than a fresh column.
-            var column = 784 * 8 + 8 + 8 * 8 + 8 + 8 * 2 + 2;
-            Assert.Equal(column, first.TrainableParameters);
-            Assert.Equal(column, first.FreshParameters);
-            Assert.True(experiment.Transfer[1].TrainableParameters > column);
-            Assert.True(experiment.Transfer[2].TrainableParameters > experiment.Transfer[1].TrainableParameters);
-        }
-        finally
-        {
-            tasks.ForEach(t => t.Dispose());
-        }
-    }
-
-    [Fact]
-    public void Growth_adds_columns_for_a_task_that_plateaus_below_the_target()
-    {
-        using var threads = TorchThreads.Single();
-        var tasks = TinyTasks().Take(2).ToList();
-        try
-        {
-            // An unreachable target, patience 1 and a learning rate too small to move the accuracy: every task plateaus
-            // at once and grows up to the cap of two columns.
-            var settings = new PnnSettings { Steps = 8, BatchSize = 16, EvalEvery = 2, Seed = 3, LearningRate = 1e-6, Grow = true, GrowTarget = 1.0, GrowPatience = 1, MaxColumnsPerTask = 2 };
-            using var experiment = new PnnExperiment<MlpColumn>(tasks, () => new MlpColumn(hidden: 8, classes: 2), settings);
-            experiment.Run();
-            Assert.Equal(4, experiment.Network.ColumnCount);
-            Assert.Equal([1, 3], experiment.ColumnOfTask);
-            Assert.Equal(["A", "B"], experiment.Growth.Select(g => g.Task));
-            Assert.True(experiment.Reports[^1].Rows[0].ProgressiveUnchanged);
-        }
-        finally
-        {
-            tasks.ForEach(t => t.Dispose());
-        }
-    }
-
     // ---- Command ------------------------------------------------------------------------------------------------
 
+    private static JsonElement Summary(string folder) => JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json"))).RootElement;
+
     [Fact]
-    public void Command_prints_the_tables_and_the_exact_checks()
+    public void Command_keeps_earlier_tasks_bit_identical_while_fine_tuning_changes_them()
     {
         using var dir = new TempDirectory();
-        var output = new StringWriter();
-        var code = SamplesApp.Run(["pnn", "--steps", "5", "--hidden", "16", "--eval-every", "5", "--threads", "1", "--out", dir.Path], output);
-        var text = output.ToString();
-        Assert.True(code == 0, text);
+        var (code, text, error) = SamplesHarness.Run("pnn", "--steps", "5", "--hidden", "16", "--eval-every", "5", "--threads", "1", "--out", dir.Path);
+        Assert.True(code == 0, text + error);
         Assert.Contains("After task 5/5 (8/9)", text);
         Assert.Contains("unchanged ✓", text);
         Assert.DoesNotContain("CHANGED", text);
+        Assert.Contains("Forgetting: none — all 10 later checks of earlier tasks were bit-identical", text);
         Assert.Contains("Transfer", text);
         Assert.True(File.Exists(dir.File("pnn.mdl")));
+
+        var summary = Summary(dir.Path);
+        Assert.True(summary.GetProperty("allEarlierTasksBitIdentical").GetBoolean());
+        // Task 0: the network's first column, the fresh column and the fine-tuned column start alike and see the same batches.
+        var first = summary.GetProperty("pnnAccuracy").GetProperty("0/1").GetDouble();
+        Assert.Equal(first, summary.GetProperty("freshAccuracy").GetProperty("0/1").GetDouble());
+        Assert.Equal(first, summary.GetProperty("fineTuningAccuracyWhenTrained").GetProperty("0/1").GetDouble());
+        // Later columns pay for their adapters: more trainable parameters than the first.
+        var trainable = summary.GetProperty("trainableParametersPerColumn");
+        Assert.Equal(784 * 16 + 16 + 16 * 16 + 16 + 16 * 2 + 2, trainable.GetProperty("0/1").GetInt64());
+        Assert.True(trainable.GetProperty("2/3").GetInt64() > trainable.GetProperty("0/1").GetInt64());
+        Assert.True(trainable.GetProperty("4/5").GetInt64() > trainable.GetProperty("2/3").GetInt64());
     }
 
     [Fact]
-    public void Command_stops_on_interrupt_with_exit_code_130()
+    public void Command_stopped_before_a_step_checkpoints_and_exits_with_130()
     {
         using var dir = new TempDirectory();
-        using var interrupt = new System.Threading.CancellationTokenSource();
-        interrupt.Cancel();
-        var output = new StringWriter();
-        var code = SamplesApp.Run(["pnn", "--steps", "5", "--hidden", "16", "--threads", "1", "--out", dir.Path], output, interrupt: interrupt.Token);
-        Assert.True(code == 130, output.ToString());
-        Assert.Contains("Interrupted during task 1", output.ToString());
+        using var stop = new System.Threading.CancellationTokenSource();
+        stop.Cancel();
+        var (code, text, _) = SamplesHarness.Run(stop.Token, "pnn", "--steps", "5", "--hidden", "16", "--threads", "1", "--out", dir.Path);
+        Assert.True(code == 130, text);
+        Assert.Contains("Stopped at step 0 of 75", text);
+        Assert.True(File.Exists(dir.File("checkpoint.mdl")));
     }
 
     [Fact]
@@ -268,9 +194,6 @@ public sealed class PnnSampleTests
     {
         using var empty = new TempDirectory();
         using var location = new FashionMnistLocation(empty.Path);
-        var output = new StringWriter();
-        var code = SamplesApp.Run(["pnn", "--sequence", "mnist-fashion", "--steps", "1"], output);
-        Assert.Equal(1, code);
-        Assert.Contains("dataset-fashion-mnist", output.ToString());
+        SamplesHarness.AssertRefused(SamplesHarness.Run("pnn", "--sequence", "mnist-fashion", "--steps", "1", "--out", empty.File("out")), "dataset-fashion-mnist");
     }
 }

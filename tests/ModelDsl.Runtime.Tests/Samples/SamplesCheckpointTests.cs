@@ -7,31 +7,24 @@ using ModelDsl.Samples;
 using ModelDsl.Training;
 using ModelDsl.Weights;
 using Xunit;
+using static ModelDsl.Runtime.Tests.Samples.SamplesHarness;
 
 namespace ModelDsl.Runtime.Tests.Samples;
 
 /// <summary>A checkpoint write that dies half-way, or a run that diverges, leaves the previous checkpoint usable.</summary>
 public sealed class SamplesCheckpointTests
 {
-    private static string[] TinyGpt(string data, string output, int steps, params string[] extra) =>
-    [
-        "gpt", "--data", data, "--out", output, "--steps", steps.ToString(), "--threads", "1",
-        "--layers", "1", "--heads", "2", "--embed", "16", "--block", "16", "--batch", "4",
-        "--eval-interval", "10", "--eval-iters", "1", "--sample-chars", "0", .. extra,
-    ];
-
     [Fact]
     public void AWriteThatFailsHalfWayLeavesThePreviousCheckpointIntact()
     {
         using var dir = new TempDirectory();
-        var data = SamplesHarness.WriteText(dir);
+        var data = WriteText(dir);
         var output = dir.File("out");
-        var (code, text) = SamplesHarness.Run(TinyGpt(data, output, 3));
-        Assert.True(code == 0, text);
+        Assert.Equal(0, Run(TinyGpt(data, output, 3)).Code);
         var path = Path.Combine(output, "checkpoint.mdl");
         var before = File.ReadAllBytes(path);
 
-        // The same atomic write the session uses, dying after half a checkpoint's bytes.
+        // The same atomic write the samples use, dying after half a checkpoint's bytes.
         var failure = Assert.Throws<IOException>(() => AtomicFile.Write(path, stream =>
         {
             stream.Write(before.AsSpan(0, before.Length / 2));
@@ -41,9 +34,9 @@ public sealed class SamplesCheckpointTests
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.False(File.Exists(AtomicFile.TempPath(path)));
 
-        var (resumeCode, resumeText) = SamplesHarness.Run(TinyGpt(data, output, 5, "--resume"));
-        Assert.True(resumeCode == 0, resumeText);
-        Assert.Contains("at step 3", resumeText);
+        var (code, text, error) = Run(TinyGpt(data, output, 5, "--resume"));
+        Assert.True(code == 0, text + error);
+        Assert.Contains("at step 3", text);
         Assert.Equal(5, Checkpoint.ReadInfo(path).Metadata.Step);
     }
 
@@ -51,18 +44,16 @@ public sealed class SamplesCheckpointTests
     public void ATruncatedTemporaryFileFromAKilledRunIsIgnored()
     {
         using var dir = new TempDirectory();
-        var data = SamplesHarness.WriteText(dir);
+        var data = WriteText(dir);
         var output = dir.File("out");
-        var (code, text) = SamplesHarness.Run(TinyGpt(data, output, 2));
-        Assert.True(code == 0, text);
+        Assert.Equal(0, Run(TinyGpt(data, output, 2)).Code);
         var path = Path.Combine(output, "checkpoint.mdl");
 
         // A process killed mid-write leaves checkpoint.mdl.tmp behind; the checkpoint itself is the previous one.
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(AtomicFile.TempPath(path), bytes.AsSpan(0, bytes.Length / 3).ToArray());
-
-        var (resumeCode, resumeText) = SamplesHarness.Run(TinyGpt(data, output, 4, "--resume"));
-        Assert.True(resumeCode == 0, resumeText);
+        var (code, text, error) = Run(TinyGpt(data, output, 4, "--resume"));
+        Assert.True(code == 0, text + error);
         Assert.Equal(4, Checkpoint.ReadInfo(path).Metadata.Step);
         Assert.False(File.Exists(AtomicFile.TempPath(path)));
     }
@@ -71,38 +62,44 @@ public sealed class SamplesCheckpointTests
     public void ADivergingRunStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint()
     {
         using var dir = new TempDirectory();
-        var data = SamplesHarness.WriteText(dir);
+        var data = WriteText(dir);
         var output = dir.File("out");
         var path = Path.Combine(output, "checkpoint.mdl");
 
         // Checkpoints at steps 2 and 4; the loss of step 4 (0-based) is NaN.
-        var (code, text) = SamplesHarness.Run(TinyGpt(data, output, 8, "--checkpoint-every", "2", "--nan-at", "4"));
-
-        Assert.True(code == ExitCodes.Failure, text);
-        Assert.Contains("The loss is NaN at step 4: training diverged.", text);
-        Assert.Contains($"The last good checkpoint is {path} (step 4); it was left as it was.", text);
+        var (code, _, error) = Run(TinyGpt(data, output, 8, "--checkpoint-every", "2", "--nan-at", "4"));
+        Assert.True(code == 1, error);
+        Assert.Contains("The loss is NaN at step 4: training diverged.", error);
+        Assert.Contains($"The last good checkpoint is {path} (step 4); it was left as it was.", error);
         Assert.Equal(4, Checkpoint.ReadInfo(path).Metadata.Step);
         Assert.False(File.Exists(AtomicFile.TempPath(path)));
 
-        var (resumeCode, resumeText) = SamplesHarness.Run(TinyGpt(data, output, 8, "--resume"));
-        Assert.True(resumeCode == 0, resumeText);
+        var (resumeCode, resumeText, resumeError) = Run(TinyGpt(data, output, 8, "--resume"));
+        Assert.True(resumeCode == 0, resumeText + resumeError);
         Assert.Contains("at step 4", resumeText);
         Assert.Equal(8, Checkpoint.ReadInfo(path).Metadata.Step);
     }
 
     [Fact]
-    public void AFinishedRunLeavesWeightsThatLoadIntoTheModel()
+    public void AFinishedRunLeavesWeightsThatLoadIntoTheModelAndSayWhatTheyAre()
     {
         using var dir = new TempDirectory();
-        var data = SamplesHarness.WriteText(dir);
+        var data = WriteText(dir);
         var output = dir.File("out");
-        var (code, text) = SamplesHarness.Run(TinyGpt(data, output, 2));
-        Assert.True(code == 0, text);
+        var (code, text, error) = Run(TinyGpt(data, output, 2));
+        Assert.True(code == 0, text + error);
 
         var path = Path.Combine(output, "gpt.safetensors");
         Assert.Contains(path, text);
         var vocab = SafetensorsFile.ReadSignature(path).Single(t => t.Name == "wte.weight").Shape[0];
         using var model = new Gpt((int)vocab, blockSize: 16, layers: 1, heads: 2, embed: 16, dropout: 0);
         SafetensorsFile.Load(path, model); // strict: every name, shape and dtype
+
+        var metadata = ModelDsl.Samples.Harness.WeightsFile.ReadMetadata(path);
+        Assert.Equal("gpt", metadata["kind"]);
+        Assert.Equal(("16", "1", "2"), (metadata["block"], metadata["layers"], metadata["heads"]));
+        var (loaded, tokenizer) = GptSample.Load(path, metadata);
+        using (loaded)
+            Assert.Equal(vocab, tokenizer.VocabularySize);
     }
 }

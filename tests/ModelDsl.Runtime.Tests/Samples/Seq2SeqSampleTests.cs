@@ -3,18 +3,18 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Text.Json;
 using ModelDsl.Runtime.Tests.Data;
 using ModelDsl.Runtime.Tests.Memory;
 using ModelDsl.Samples;
-using ModelDsl.Samples.Seq2Seq;
-using ModelDsl.Training;
+using ModelDsl.Samples.Harness;
 using Xunit;
 using static TorchSharp.torch;
-using V = ModelDsl.Samples.Seq2Seq.Seq2SeqVocabulary;
+using V = ModelDsl.Samples.Seq2SeqVocabulary;
 
 namespace ModelDsl.Runtime.Tests.Samples;
 
-/// <summary>The <c>seq2seq</c> sample: synthetic task data, padding, held-out disjointness, a few training steps, the command.</summary>
+/// <summary>The <c>seq2seq</c> sample: synthetic task data, padding, held-out disjointness, the command.</summary>
 public sealed class Seq2SeqSampleTests
 {
     private static string Text(long[] tokens) => V.Decode(tokens);
@@ -149,7 +149,7 @@ public sealed class Seq2SeqSampleTests
     public void Held_out_sequences_are_distinct_and_never_in_training_batches()
     {
         // Short strings make collisions likely: 10³ + 10⁴ sources, 300 held out.
-        var data = new Seq2SeqData(new Seq2SeqTask(Seq2SeqTaskKind.Reverse, 3, 4), seed: 9, heldOutCount: 300);
+        var data = new Seq2SeqTask(Seq2SeqTaskKind.Reverse, 3, 4, seed: 9, heldOut: 300);
         Assert.Equal(300, data.HeldOut.Count);
         Assert.Equal(300, data.HeldOut.Select(e => e.Key).Distinct().Count());
         var keys = data.HeldOut.Select(e => e.Key).ToHashSet();
@@ -165,48 +165,19 @@ public sealed class Seq2SeqSampleTests
 
         Assert.Equal(200 * 64, drawn);
         // Without the filter the same stream would have hit held-out sources (the filter has teeth).
-        var task = data.Task;
-        var random = ModelDsl.Samples.Cli.StepSeeds.For(9, ModelDsl.Samples.Cli.StepSeeds.Batch, 0);
-        Assert.Contains(Enumerable.Range(0, 5000).Select(_ => task.Sample(random).Key), keys.Contains);
+        var random = StepSeeds.For(9, StepSeeds.Batch, 0);
+        Assert.Contains(Enumerable.Range(0, 5000).Select(_ => data.Sample(random).Key), keys.Contains);
     }
 
     [Fact]
     public void Training_batches_are_a_function_of_seed_and_step()
     {
-        var task = new Seq2SeqTask(Seq2SeqTaskKind.Sort);
-        var a = new Seq2SeqData(task, 4, 50);
-        var b = new Seq2SeqData(task, 4, 50);
+        var a = new Seq2SeqTask(Seq2SeqTaskKind.Sort, 3, 8, seed: 4, heldOut: 50);
+        var b = new Seq2SeqTask(Seq2SeqTaskKind.Sort, 3, 8, seed: 4, heldOut: 50);
         Assert.Equal(a.HeldOut.Select(e => e.Key), b.HeldOut.Select(e => e.Key));
         Assert.Equal(a.TrainingBatch(17, 8).Select(e => e.Key), b.TrainingBatch(17, 8).Select(e => e.Key));
         Assert.NotEqual(a.TrainingBatch(17, 8).Select(e => e.Key), a.TrainingBatch(18, 8).Select(e => e.Key));
-        Assert.NotEqual(a.HeldOut.Select(e => e.Key), new Seq2SeqData(task, 5, 50).HeldOut.Select(e => e.Key));
-    }
-
-    // ---- Training -----------------------------------------------------------------------------------------------
-
-    [Fact]
-    public void A_few_training_steps_lower_the_loss_and_decode_every_held_out_sequence()
-    {
-        using var threads = TorchThreads.Single();
-        manual_seed(6);
-        var data = new Seq2SeqData(new Seq2SeqTask(Seq2SeqTaskKind.Add, 3, 5), seed: 6, heldOutCount: 40);
-        using var trainer = new Seq2SeqTrainer(data, new Seq2SeqSettings { Layers = 1, Heads = 2, Embed = 16, Hidden = 32, BatchSize = 16, Steps = 30, WarmupSteps = 5, LearningRate = 3e-3 });
-        var losses = Enumerable.Range(0, 30).Select(s => trainer.Step(s)).ToList();
-        Assert.All(losses, l => Assert.True(double.IsFinite(l)));
-        Assert.True(losses.TakeLast(5).Average() < losses.Take(5).Average(), $"loss {losses[0]} → {losses[^1]}");
-
-        var evaluation = trainer.Evaluate(chunk: 16);
-        Assert.Equal(40, evaluation.Decoded.Count);
-        Assert.All(evaluation.Decoded, row => Assert.InRange(row.Length, 1, data.Task.MaxTargetLength + 1));
-        Assert.InRange(evaluation.ExactMatches, 0, 40);
-        Assert.InRange(evaluation.TokenAccuracy, 0, 1);
-    }
-
-    [Fact]
-    public void Settings_reject_a_width_the_heads_do_not_divide()
-    {
-        Assert.Throws<UsageException>(() => new Seq2SeqSettings { Embed = 30, Heads = 4 }.Validate());
-        Assert.Throws<UsageException>(() => new Seq2SeqSettings { MinLearningRate = 1, LearningRate = 0.1 }.Validate());
+        Assert.NotEqual(a.HeldOut.Select(e => e.Key), new Seq2SeqTask(Seq2SeqTaskKind.Sort, 3, 8, seed: 5, heldOut: 50).HeldOut.Select(e => e.Key));
     }
 
     // ---- Command ------------------------------------------------------------------------------------------------
@@ -214,17 +185,19 @@ public sealed class Seq2SeqSampleTests
     private static readonly string[] TinyModel = ["--layers", "1", "--heads", "2", "--embed", "16", "--hidden", "32", "--batch", "16", "--held-out", "30", "--threads", "1", "--eval-every", "0", "--examples", "3"];
 
     [Fact]
-    public void Command_trains_prints_exact_match_and_examples()
+    public void Command_trains_lowers_the_loss_and_prints_exact_match_and_examples()
     {
         using var dir = new TempDirectory();
-        var output = new StringWriter();
-        var code = SamplesApp.Run(["seq2seq", "--task", "sort", "--steps", "4", "--out", dir.Path, .. TinyModel], output);
-        var text = output.ToString();
-        Assert.True(code == 0, text);
+        var (code, text, error) = SamplesHarness.Run(["seq2seq", "--task", "add", "--min-length", "3", "--max-length", "5", "--steps", "30", "--warmup", "5", "--lr", "3e-3", "--out", dir.Path, .. TinyModel]);
+        Assert.True(code == 0, text + error);
         Assert.Contains("Exact match", text);
         Assert.Contains("Example decodes", text);
-        Assert.True(File.Exists(dir.File("checkpoint.mdl")));
-        Assert.True(File.Exists(dir.File("summary.json")));
+        var losses = LossLog.FromJson(ModelDsl.Training.Checkpoint.ReadInfo(dir.File("checkpoint.mdl")).Metadata.Properties["losses"])["loss"].Select(p => p.Value).ToList();
+        Assert.Equal(30, losses.Count);
+        Assert.True(losses.TakeLast(5).Average() < losses.Take(5).Average(), $"loss {losses[0]} → {losses[^1]}");
+        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("summary.json")));
+        Assert.Equal(30, summary.RootElement.GetProperty("heldOut").GetInt32());
+        Assert.InRange(summary.RootElement.GetProperty("tokenAccuracy").GetDouble(), 0, 1);
     }
 
     [Fact]
@@ -232,18 +205,14 @@ public sealed class Seq2SeqSampleTests
     {
         using var once = new TempDirectory();
         using var twice = new TempDirectory();
-        var log = new StringWriter();
-        Assert.Equal(0, SamplesApp.Run(["seq2seq", "--steps", "6", "--dropout", "0.1", "--out", once.Path, .. TinyModel], log));
-        Assert.Equal(130, SamplesApp.Run(["seq2seq", "--steps", "6", "--dropout", "0.1", "--out", twice.Path, "--stop-after", "3", .. TinyModel], log));
-        Assert.Equal(0, SamplesApp.Run(["seq2seq", "--steps", "6", "--dropout", "0.1", "--out", twice.Path, "--resume", .. TinyModel], log));
+        Assert.Equal(0, SamplesHarness.Run(["seq2seq", "--steps", "6", "--dropout", "0.1", "--out", once.Path, .. TinyModel]).Code);
+        Assert.Equal(130, SamplesHarness.Run(["seq2seq", "--steps", "6", "--dropout", "0.1", "--out", twice.Path, "--stop-after", "3", .. TinyModel]).Code);
+        Assert.Equal(0, SamplesHarness.Run(["seq2seq", "--out", twice.Path, "--resume"]).Code);
 
-        var a = Checkpoint.ReadInfo(Path.Combine(once.Path, "checkpoint.mdl")).Metadata;
-        var b = Checkpoint.ReadInfo(Path.Combine(twice.Path, "checkpoint.mdl")).Metadata;
+        var a = ModelDsl.Training.Checkpoint.ReadInfo(once.File("checkpoint.mdl")).Metadata;
+        var b = ModelDsl.Training.Checkpoint.ReadInfo(twice.File("checkpoint.mdl")).Metadata;
         Assert.Equal(6, a.LossHistory.Count);
         Assert.Equal(a.LossHistory, b.LossHistory);
-
-        // A different task refuses to resume.
-        var refused = SamplesApp.Run(["seq2seq", "--task", "add", "--steps", "6", "--dropout", "0.1", "--out", twice.Path, "--resume", .. TinyModel], log);
-        Assert.Equal(2, refused);
+        SamplesHarness.AssertRefused(SamplesHarness.Run(["seq2seq", "--task", "add", "--out", twice.Path, "--resume"]), "was trained with --task reverse, not --task add");
     }
 }

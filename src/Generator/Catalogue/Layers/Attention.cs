@@ -62,7 +62,7 @@ internal sealed record AttentionLayer(Dim Embed, Dim Heads, RealArg Dropout, boo
             var expected = ShapeText.Shape(s.Shape[0], tap.Shape.Count == 3 ? tap.Shape[1] : Dim.Symbol("S"), embed);
             if (tap.Shape.Count != 3 || !s.Model.CheckEqual(tap.Shape[0], s.Shape[0], $"Attention '{s.MemberName}': memory batch")
                 || !s.Model.CheckEqual(tap.Shape[2], embed, $"Attention '{s.MemberName}': memory width"))
-                return s.Fail(DiagnosticDescriptors.FeatureMismatch, s.Kind, s.MemberName, "memory " + ShapeText.Format(expected), ShapeText.Format(tap.Shape));
+                return s.Fail(DiagnosticDescriptors.AttentionOperandMismatch, s.MemberName, "memory " + ShapeText.Format(expected), ShapeText.Format(tap.Shape));
             memory = tap.Ref;
             source = tap.Shape[1];
         }
@@ -75,7 +75,7 @@ internal sealed record AttentionLayer(Dim Embed, Dim Heads, RealArg Dropout, boo
                 return null;
             var expected = ShapeText.Shape(s.Shape[0], source);
             if (!s.Model.CheckShapesEqual(tap.Shape, expected, $"Attention '{s.MemberName}': key padding mask"))
-                return s.Fail(DiagnosticDescriptors.FeatureMismatch, s.Kind, s.MemberName, "a key padding mask " + ShapeText.Format(expected), ShapeText.Format(tap.Shape));
+                return s.Fail(DiagnosticDescriptors.AttentionOperandMismatch, s.MemberName, "a key padding mask " + ShapeText.Format(expected), ShapeText.Format(tap.Shape));
             padding = tap.Ref;
         }
 

@@ -19,11 +19,26 @@ internal static class AttentionWidth
             return null;
         if (!s.Model.CheckMultiple(embed, headCount, $"{s.Kind} '{s.MemberName}': the width ({embed}) must be a multiple of the number of heads ({headCount})"))
         {
-            s.Report(DiagnosticDescriptors.HeadsMismatch, s.Kind, s.MemberName, embed, headCount);
+            var divisor = embed.IsConstant && headCount.IsConstant ? NearestDivisor(embed.Value, headCount.Value) : (long?)null;
+            s.Fail(DiagnosticDescriptors.HeadsMismatch, divisor is { } d ? s.SetArgument(heads, Dim.Const(d)) : null,
+                s.Kind, s.MemberName, embed, headCount, divisor is { } fits ? $"; Heads = {fits} divides it" : "");
             return null;
         }
 
         return (embed, headCount, rate);
+    }
+
+    // The divisor of the width nearest the requested heads (the smaller on a tie).
+    private static long NearestDivisor(long width, long heads)
+    {
+        var best = 1L;
+        for (var d = 1L; d <= width; d++)
+        {
+            if (width % d == 0 && System.Math.Abs(d - heads) < System.Math.Abs(best - heads))
+                best = d;
+        }
+
+        return best;
     }
 
     /// <summary>Four E×E projections with biases: query, key, value (fused or not) and output.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using ModelDsl.Generator.Check;
+using ModelDsl.Generator.Diagnostics;
 using ModelDsl.Generator.Emit;
 using ModelDsl.Generator.Model;
 using ModelDsl.Generator.Plan;
@@ -49,7 +50,7 @@ internal sealed record Conv2dLayer(Dim In, Dim Out, Dim Kernel, Dim Stride, Dim 
         if (outChannels is null || kernel is null || stride is null || padding is null || bias is null)
             return null;
         if (!stride.IsConstant)
-            return s.Malformed("Stride must be a constant");
+            return s.Fail(DiagnosticDescriptors.NotConstant, s.Kind, s.MemberName, "Stride", stride);
         if (same)
         {
             if (ConvolutionArithmetic.Same(s, kernel, stride.Value, transposed: false) is not { } samePadding)

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using ModelDsl.Generator.Check;
+using ModelDsl.Generator.Diagnostics;
 using ModelDsl.Generator.Emit;
 using ModelDsl.Generator.Plan;
 using ModelDsl.Generator.Shapes;
@@ -46,7 +47,7 @@ internal sealed record ConvTranspose2dLayer(Dim In, Dim Out, Dim Kernel, Dim Str
         if (outChannels is null || kernel is null || stride is null || padding is null || outputPadding is null || bias is null)
             return null;
         if (!stride.IsConstant)
-            return s.Malformed("Stride must be a constant");
+            return s.Fail(DiagnosticDescriptors.NotConstant, s.Kind, s.MemberName, "Stride", stride);
         if (same)
         {
             if (ConvolutionArithmetic.Same(s, kernel, stride.Value, transposed: true) is not { } samePadding)
@@ -54,7 +55,7 @@ internal sealed record ConvTranspose2dLayer(Dim In, Dim Out, Dim Kernel, Dim Str
             (padding, outputPadding) = samePadding;
         }
         if (outputPadding.IsConstant && outputPadding.Value >= stride.Value)
-            return s.Malformed($"OutputPadding ({outputPadding}) must be smaller than Stride ({stride})");
+            return s.Fail(DiagnosticDescriptors.PaddingMismatch, s.Kind, s.MemberName, $"OutputPadding ({outputPadding}) must be smaller than Stride ({stride})");
 
         var inChannels = s.Shape[1];
         if (!s.KnownAtConstruction(inChannels, "input channel count"))

@@ -48,13 +48,14 @@ internal sealed record LinearLayer(Dim In, Dim Out, bool Bias, string? TiedTo) :
         var bias = s.Bool(nameof(LinearAttribute.Bias), true);
         var tiedTo = s.Step.Get(nameof(LinearAttribute.TiedTo));
         if (tiedTo is not null && tiedTo.Kind is not (ArgKind.String or ArgKind.Null))
-            return s.Malformed("TiedTo must name another member, e.g. nameof(TokenEmbedding)");
+            return s.WrongType("TiedTo must name another member, e.g. nameof(TokenEmbedding)");
         if (outFeatures is null || bias is null || (s.Has(nameof(LinearAttribute.InFeatures)) && declaredIn is null))
             return null;
 
         var inFeatures = s.Shape[s.Rank - 1];
         if (declaredIn is not null && !s.Model.CheckEqual(inFeatures, declaredIn, $"Linear '{s.MemberName}' expects {declaredIn} input features"))
-            return s.Fail(DiagnosticDescriptors.FeatureMismatch, s.Kind, s.MemberName, ShapeText.Format(s.Shape.With(s.Rank - 1, declaredIn)), ShapeText.Format(s.Shape));
+            return s.Fail(DiagnosticDescriptors.FeatureMismatch, s.SetArgument(nameof(LinearAttribute.InFeatures), inFeatures), s.Kind, s.MemberName,
+                ShapeText.Format(s.Shape.With(s.Rank - 1, declaredIn)), ShapeText.Format(s.Shape), $"; Linear({inFeatures}, {outFeatures}) fits, as does Linear({outFeatures}), which infers it");
         if (!s.KnownAtConstruction(inFeatures, "input feature count"))
             return null;
 

@@ -67,27 +67,27 @@ internal sealed record NestedLayer(string Type, string ShortName, EquatableArray
         var member = s.Member;
         var nested = member.Nested;
         if (nested is null)
-            return s.Fail(DiagnosticDescriptors.LayerTypeMismatch, member.Name, $"[Nested] needs a property whose type is a [Model] class (or ModuleList<T> of one with Repeat), not '{member.TypeName}'");
+            return s.Fail(DiagnosticDescriptors.PropertyTypeMismatch, member.Name, $"[Nested] needs a property whose type is a [Model] class (or ModuleList<T> of one with Repeat), not '{member.TypeName}'");
 
         // The generated constructor creates the nested model, so it must be able to call its constructor.
         if (nested.ConstructorModifiers is { } modifiers && !modifiers.Split(' ').Any(m => m is "public" or "internal"))
-            return s.Fail(DiagnosticDescriptors.NestedModelMismatch, member.Name, nested.Name,
+            return s.Fail(DiagnosticDescriptors.NestedNotUsable, member.Name, nested.Name,
                 $"its constructor is {(modifiers.Length == 0 ? "private (no accessibility declared)" : modifiers)}; make it public or internal so '{s.Model.Spec.Name}' can create it");
 
         // A property other assemblies see cannot have a type they do not.
         var words = member.Modifiers.Split(' ');
         if (!nested.IsPublic && s.Model.Spec.IsPublic && (words.Contains("public") || (words.Contains("protected") && !words.Contains("private"))))
-            return s.Fail(DiagnosticDescriptors.NestedModelMismatch, member.Name, nested.Name,
+            return s.Fail(DiagnosticDescriptors.NestedNotUsable, member.Name, nested.Name,
                 $"it is less accessible than the {member.Modifiers} property '{member.Name}'; make the model public or the property internal");
 
         if (nested.Forward is { ReturnsTuple: true })
-            return s.Fail(DiagnosticDescriptors.NestedModelMismatch, member.Name, nested.Name, "it returns several values; a nested model must return one tensor");
+            return s.Fail(DiagnosticDescriptors.NestedNotUsable, member.Name, nested.Name, "it returns several values; a nested model must return one tensor");
 
         var isList = member.TypeMetadataName == Parse.KnownNames.ModuleList;
         var repeats = s.Has(nameof(NestedAttribute.Repeat));
         var repeat = repeats ? s.Dim(nameof(NestedAttribute.Repeat)) : null;
         if (isList != repeats)
-            return s.Fail(DiagnosticDescriptors.LayerTypeMismatch, member.Name,
+            return s.Fail(DiagnosticDescriptors.PropertyTypeMismatch, member.Name,
                 isList ? "a ModuleList<T> member needs [Nested(..., Repeat = n)]" : $"Repeat needs the property type ModuleList<{nested.Name}>");
         if (isList && repeat is null)
             return null;
@@ -102,7 +102,7 @@ internal sealed record NestedLayer(string Type, string ShortName, EquatableArray
             return null;
         shapes.AddRange(extras.Select(t => t.Shape));
         if (nested.Forward is null || nested.Forward.Inputs.Count != shapes.Count)
-            return s.Fail(DiagnosticDescriptors.NestedModelMismatch, member.Name, nested.Name,
+            return s.Fail(DiagnosticDescriptors.NestedInputMismatch, member.Name, nested.Name,
                 $"its Forward takes {nested.Forward?.Inputs.Count ?? 0} argument(s) but receives {shapes.Count} (the flowing value plus Inputs)");
 
         var (nestedContext, plan) = ModelChecker.CheckNested(nested, name => binding.TryGetValue(name, out var dim) ? dim : null, shapes);
@@ -111,9 +111,9 @@ internal sealed record NestedLayer(string Type, string ShortName, EquatableArray
             var first = nestedContext.Diagnostics.FirstOrDefault();
             // The nested model's own mismatch message already says what does not fit; other errors are quoted whole.
             var detail = first is null ? "it does not check"
-                : first.Descriptor == DiagnosticDescriptors.NestedModelMismatch ? first.Arguments[2]
+                : first.Descriptor == DiagnosticDescriptors.NestedInputMismatch ? first.Arguments[2]
                 : string.Format(System.Globalization.CultureInfo.InvariantCulture, first.Descriptor.MessageFormat.ToString(), first.Arguments.Cast<object>().ToArray());
-            return s.Fail(DiagnosticDescriptors.NestedModelMismatch, member.Name, nested.Name, detail);
+            return s.Fail(DiagnosticDescriptors.NestedInputMismatch, member.Name, nested.Name, detail);
         }
 
         // The nested model knows nothing of this model's input dims: a guard mentioning one runs in Forward.

@@ -18,7 +18,7 @@ internal static class NestedArguments
         if (raw.Count != nested.Parameters.Count)
         {
             var expected = string.Join(", ", nested.Parameters.Select(p => CheckContext.ShortType(p.Type) + " " + p.Name));
-            s.Report(DiagnosticDescriptors.NestedModelMismatch, s.MemberName, nested.Name,
+            s.Report(DiagnosticDescriptors.NestedArgumentMismatch, s.MemberName, nested.Name,
                 $"its constructor takes {nested.Parameters.Count} argument(s) ({expected}) but [Nested] gives {raw.Count}");
             return (null, default);
         }
@@ -35,7 +35,7 @@ internal static class NestedArguments
                     return (null, default);
                 if (dim.IsConstant && Range(type) is var (min, max) && (dim.Value < min || dim.Value > max))
                 {
-                    s.Report(DiagnosticDescriptors.NestedModelMismatch, s.MemberName, nested.Name,
+                    s.Report(DiagnosticDescriptors.NestedArgumentMismatch, s.MemberName, nested.Name,
                         $"argument {i + 1} for '{parameter.Name}' ({type}) must be between {min} and {max}, not {dim.Value}");
                     return (null, default);
                 }
@@ -57,7 +57,7 @@ internal static class NestedArguments
             }
             else
             {
-                s.Report(DiagnosticDescriptors.MalformedArgument, "Nested", s.MemberName,
+                s.Report(DiagnosticDescriptors.ArgumentType, "Nested", s.MemberName,
                     $"argument {i + 1} for '{parameter.Name}' ({type}) must be {(type == "bool" ? "true or false" : "a constant or a hyperparameter of this model")}");
                 return (null, default);
             }

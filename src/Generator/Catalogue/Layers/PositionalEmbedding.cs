@@ -25,8 +25,22 @@ internal sealed record PositionalEmbeddingLayer(Dim MaxLength, Dim Width) : Laye
 
     public override string Construct(ConstructionLowering c) => CodeText.Call($"{CodeNames.Nn}.Embedding", c.Code(MaxLength), c.Code(Width));
 
-    protected override string Apply(ForwardLowering f)
-        => $"{f.Value} + {f.Field}.call({CodeNames.Torch}.arange({f.Value}.shape[1], device: {f.Value}.device))";
+    public override bool DependsOnPosition => true;
+
+    public override void Lower(ForwardLowering f)
+    {
+        if (f.PositionOffset is not { } start)
+        {
+            f.Assign($"{f.Value} + {f.Field}.call({CodeNames.Torch}.arange({f.Value}.shape[1], device: {f.Value}.device))");
+            return;
+        }
+
+        // Past the table's last row there is no position to embed.
+        f.Line($"if ({start} + {f.Value}.shape[1] > {f.Code(MaxLength)})");
+        using (f.Indent())
+            f.Line($"throw new {CodeNames.ShapeMismatch}(nameof({f.Model}), $\"PositionalEmbedding '{f.Member}': positions {{{start}}} to {{{start} + {f.Value}.shape[1] - 1}} exceed its {{{f.Code(MaxLength)}}} rows\");");
+        f.Assign($"{f.Value} + {f.Field}.call({CodeNames.Torch}.arange({start}, {start} + {f.Value}.shape[1], device: {f.Value}.device))");
+    }
 
     public override string? OnnxGap(OnnxSite site) => null;
 
@@ -41,7 +55,7 @@ internal sealed record PositionalEmbeddingLayer(Dim MaxLength, Dim Width) : Laye
         if (maxLength is null || !s.KnownAtConstruction(width, "embedding width"))
             return null;
         if (!s.Model.CheckAtMost(s.Shape[1], maxLength, $"PositionalEmbedding '{s.MemberName}': sequence length {s.Shape[1]} exceeds {maxLength}"))
-            return s.Fail(DiagnosticDescriptors.FeatureMismatch, s.Kind, s.MemberName, $"at most {maxLength} positions", ShapeText.Format(s.Shape));
+            return s.Fail(DiagnosticDescriptors.SequenceTooLong, s.MemberName, maxLength, ShapeText.Format(s.Shape));
         return new Checked(new PositionalEmbeddingLayer(maxLength, width), s.Shape);
     }
 }

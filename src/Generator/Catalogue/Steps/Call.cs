@@ -34,7 +34,7 @@ internal sealed record CallOp(string Method, EquatableArray<TapRef> With, Equata
     {
         var name = s.Step.Get(nameof(CallAttribute.Method)) is { Kind: ArgKind.String, Text.Length: > 0 } arg ? arg.Text : null;
         if (name is null)
-            return s.Malformed("Method must name a method of the model, e.g. nameof(Reparameterize)");
+            return s.WrongType("Method must name a method of the model, e.g. nameof(Reparameterize)");
         var spec = s.Model.Spec;
         var candidates = spec.Methods.Where(m => m.Name == name).ToList();
         if (candidates.Count == 0)

@@ -26,7 +26,7 @@ internal sealed record ConcatOp(EquatableArray<TapRef> Taps, int Dim) : Op
     public static Checked? Check(StepContext s)
     {
         if (s.Items(nameof(ConcatAttribute.Taps)).Count == 0)
-            return s.Malformed("name at least one tap to concatenate");
+            return s.Fail(DiagnosticDescriptors.MissingArguments, s.Kind, s.MemberName, "name at least one tap to concatenate");
         var dim = s.Axis(nameof(ConcatAttribute.Dim), 1, s.Rank);
         var taps = s.TapList(nameof(ConcatAttribute.Taps));
         if (dim is not { } axis || taps is null)

@@ -30,10 +30,14 @@ internal sealed record PoolOp(bool Max, Dim Kernel, Dim Stride, Dim Padding) : O
         var padding = s.Dim(nameof(MaxPool2dAttribute.Padding), Dim.Const(0), allowZero: true);
         if (kernel is null || stride is null || padding is null)
             return null;
-        if (!kernel.IsConstant || !stride.IsConstant || !padding.IsConstant)
-            return s.Malformed("pooling window, stride and padding must be constants");
+        foreach (var (argument, dim) in new[] { (nameof(MaxPool2dAttribute.Kernel), kernel), (nameof(MaxPool2dAttribute.Stride), stride), (nameof(MaxPool2dAttribute.Padding), padding) })
+        {
+            if (!dim.IsConstant)
+                return s.Fail(Diagnostics.DiagnosticDescriptors.NotConstant, s.Kind, s.MemberName, argument, dim);
+        }
+
         if (padding.Value * 2 > kernel.Value)
-            return s.Malformed($"Padding ({padding}) must be at most half the window ({kernel})");
+            return s.Fail(Diagnostics.DiagnosticDescriptors.PaddingMismatch, s.Kind, s.MemberName, $"Padding ({padding}) must be at most half the window ({kernel})");
 
         var height = ConvolutionArithmetic.Output(s, s.Shape[2], kernel, stride.Value, padding, "height");
         var width = height is null ? null : ConvolutionArithmetic.Output(s, s.Shape[3], kernel, stride.Value, padding, "width");

@@ -29,7 +29,7 @@ internal sealed record ResidualOp(TapRef From) : Op
         if (tap is null)
             return null;
         var name = fromMemberInput ? "input of " + s.MemberName : tap.Ref.Name;
-        if (!s.Model.CheckShapesEqual(s.Shape, tap.Shape, $"Residual on '{s.MemberName}' adds {ShapeText.Format(tap.Shape)} to {ShapeText.Format(s.Shape)}"))
+        if (!s.Model.CheckShapesEqual(s.Shape, tap.Shape, $"Residual on '{s.MemberName}' adds {ShapeText.Format(tap.Shape)} from '{name}' to {ShapeText.Format(s.Shape)}"))
             return s.Fail(DiagnosticDescriptors.ResidualMismatch, s.MemberName, ShapeText.Format(tap.Shape), name, ShapeText.Format(s.Shape));
         return new Checked(new ResidualOp(tap.Ref), s.Shape);
     }

@@ -9,8 +9,10 @@ internal sealed record SinusoidalEncodingOp : Op
 {
     public override string Name => "SinusoidalEncoding";
 
+    public override bool DependsOnPosition => true;
+
     protected override string Apply(ForwardLowering f)
-        => $"{f.Value} + global::ModelDsl.Layers.PositionalEncoding.Sinusoidal({f.Value}.shape[1], {f.Value}.shape[2], {f.Value}.device, {f.Value}.dtype)";
+        => $"{f.Value} + global::ModelDsl.Layers.PositionalEncoding.Sinusoidal({(f.PositionOffset is { } start ? start + ", " : "")}{f.Value}.shape[1], {f.Value}.shape[2], {f.Value}.device, {f.Value}.dtype)";
 
     // The frequencies are built for a known width; the length may be anything.
     public override string? OnnxGap(OnnxSite site) => site.IsStatic(site.Input[2]) ? null : $"its width {site.Input[2]} is known only at run time";

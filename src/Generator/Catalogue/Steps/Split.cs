@@ -55,11 +55,11 @@ internal sealed record SplitOp(bool Chunk, EquatableArray<TapRef> Parts, Equatab
     {
         var names = s.Items(chunk ? nameof(ChunkAttribute.Into) : nameof(SplitAttribute.Into));
         if (names.Count < 2)
-            return s.Malformed("name two or more parts");
+            return s.Fail(DiagnosticDescriptors.MissingArguments, s.Kind, s.MemberName, "name two or more parts");
         if (names.FirstOrDefault(n => n.Kind != ArgKind.String || !Identifier.IsMatch(n.Text)) is { } bad)
-            return s.Malformed($"a part's name must be an identifier, not {CheckContext.Describe(bad)}");
-        if (names.Select(n => n.Text).Distinct().Count() != names.Count)
-            return s.Malformed("the parts' names must differ");
+            return s.WrongType($"a part's name must be an identifier, not {CheckContext.Describe(bad)}");
+        if (names.GroupBy(n => n.Text).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            return s.Fail(DiagnosticDescriptors.DuplicateTap, twice.Key, s.MemberName);
         if (s.Axis(chunk ? nameof(ChunkAttribute.Dim) : nameof(SplitAttribute.Dim), -1, s.Rank) is not { } dim)
             return null;
 
@@ -76,7 +76,7 @@ internal sealed record SplitOp(bool Chunk, EquatableArray<TapRef> Parts, Equatab
         {
             var raw = s.Items(nameof(SplitAttribute.Sizes));
             if (raw.Count != names.Count)
-                return s.Malformed($"give one size per part: {names.Count} names but {raw.Count} sizes");
+                return s.Fail(DiagnosticDescriptors.MissingArguments, s.Kind, s.MemberName, $"give one size per part: {names.Count} names but {raw.Count} sizes");
             sizes = new List<Shapes.Dim>();
             foreach (var arg in raw)
             {

@@ -1,4 +1,5 @@
 using ModelDsl.Generator.Check;
+using ModelDsl.Generator.Diagnostics;
 using ModelDsl.Generator.Emit;
 using ModelDsl.Generator.Plan;
 using ModelDsl.Generator.Shapes;
@@ -33,7 +34,7 @@ internal sealed record UpsampleOp(long Scale, bool Bilinear) : Op
         if (scale is null || bilinear is null)
             return null;
         if (scale < 1)
-            return s.Malformed($"Scale must be positive, not {scale}");
+            return s.Fail(DiagnosticDescriptors.ValueOutOfRange, s.Kind, s.MemberName, $"Scale must be positive, not {scale}");
         var factor = Dim.Const(scale.Value);
         var output = ShapeText.Shape(s.Shape[0], s.Shape[1], s.Shape[2] * factor, s.Shape[3] * factor);
         return new Checked(new UpsampleOp(scale.Value, bilinear.Value), output);

@@ -4,6 +4,7 @@
 namespace ModelDsl.Models.Dcgan;
 
 /// <summary>A DcganGenerator and a DcganDiscriminator that agree on samples of shape [B, channels, size, size].</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class Dcgan
 {
     /// <summary>Pairs the two models.</summary>

@@ -6,7 +6,8 @@ namespace ModelDsl.Models.Transformers;
 /// <summary>
 /// Gpt: [B, T] → [B, T, vocab]; 12 * embed * embed * layers + blockSize * embed + 13 * embed * layers + embed * vocab + 2 * embed parameters.
 /// </summary>
-partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
+partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Embedding _wte;
     private readonly global::TorchSharp.Modules.Embedding _wpe;
@@ -53,7 +54,7 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         register_module("ln_f", _ln_F);
         _lm_Head = global::TorchSharp.torch.nn.Linear(embed, vocab, hasBias: false);
         register_module("lm_head", _lm_Head);
-        _wte.weight = _lm_Head.weight!; // tied: one tensor, counted once
+        global::ModelDsl.Layers.TiedWeights.Share(_lm_Head, _wte); // tied: one tensor, counted once
         ParameterCount = 12 * (long)embed * (long)embed * (long)layers + (long)blockSize * (long)embed + 13 * (long)embed * (long)layers + (long)embed * (long)vocab + 2 * (long)embed;
     }
 
@@ -99,13 +100,12 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     {
     }
 
-    // to(), cuda() and cpu() convert each module's parameters separately, which leaves a tied pair two tensors:
-    // tie them again, as the constructor does, so that one Parameter stays shared and is listed once.
+    // to(), cuda() and cpu() convert each module's parameters separately: tie again after each (see TiedWeights).
     /// <inheritdoc/>
     protected override global::TorchSharp.torch.nn.Module _to(global::TorchSharp.torch.ScalarType dtype, bool non_blocking)
     {
         base._to(dtype, non_blocking);
-        _wte.weight = _lm_Head.weight!;
+        global::ModelDsl.Layers.TiedWeights.Share(_lm_Head, _wte);
         return this;
     }
 
@@ -113,7 +113,7 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     protected override global::TorchSharp.torch.nn.Module _to(global::TorchSharp.torch.Device device, global::TorchSharp.torch.ScalarType dtype, bool non_blocking)
     {
         base._to(device, dtype, non_blocking);
-        _wte.weight = _lm_Head.weight!;
+        global::ModelDsl.Layers.TiedWeights.Share(_lm_Head, _wte);
         return this;
     }
 
@@ -121,7 +121,7 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     protected override global::TorchSharp.torch.nn.Module _to(global::TorchSharp.DeviceType deviceType, int deviceIndex, bool non_blocking)
     {
         base._to(deviceType, deviceIndex, non_blocking);
-        _wte.weight = _lm_Head.weight!;
+        global::ModelDsl.Layers.TiedWeights.Share(_lm_Head, _wte);
         return this;
     }
 
@@ -168,48 +168,48 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     }
 
     /// <summary>
-    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
-    /// idx [B, T] → output [B, T, vocab]:
-    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
-    /// state-dict key.
+    /// <see cref="Forward"/> for the elements at positions <paramref name="positionOffset"/> onwards of a longer sequence, for
+    /// incremental decoding: with the key/value caches of a <see cref="global::ModelDsl.Layers.DecodingSession"/>, each call
+    /// feeds only the new elements.
     /// </summary>
-    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
-    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
-    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    public global::TorchSharp.torch.Tensor ForwardAt(global::TorchSharp.torch.Tensor idx, long positionOffset)
     {
-        var inputs = new[]
-        {
-            global::ModelDsl.Onnx.OnnxPort.Int64("idx", "B", "T"),
-        };
-        var outputs = new[]
-        {
-            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", "T", Vocab),
-        };
-        var hyperparameters = new (string, object)[] { ("vocab", Vocab), ("blockSize", BlockSize), ("layers", Layers), ("heads", Heads), ("embed", Embed), ("dropout", Dropout) };
-        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
-    }
+        if (positionOffset < 0)
+            throw new global::System.ArgumentOutOfRangeException(nameof(positionOffset), positionOffset, "must be zero or more");
+        var idxShape = idx.shape;
+        if (idxShape.Length != 2)
+            throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(Gpt), "idx", "[B, T]", idxShape);
+        global::ModelDsl.ArgumentChecks.Indices(this, nameof(Gpt), "idx", idx);
+        var T = idxShape[1];
 
-    /// <inheritdoc/>
-    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
-    {
-        var idx = inputs[0];
+        if (T > BlockSize)
+            throw new global::ModelDsl.ShapeMismatchException(nameof(Gpt), $"PositionalEmbedding 'Wpe': sequence length T exceeds blockSize (T = {T}, blockSize = {BlockSize})");
+
+        using var scope = global::TorchSharp.torch.NewDisposeScope();
 
         // Wte: [B, T] → [B, T, embed]
-        var wte = graph.Embedding(idx, _wte, "wte");
+        var wte = _wte.call(idx);
 
         // Wpe: [B, T, embed] → [B, T, embed]
-        var wpe = graph.PositionalEmbedding(wte, _wpe, "wpe");
+        if (positionOffset + wte.shape[1] > BlockSize)
+            throw new global::ModelDsl.ShapeMismatchException(nameof(Gpt), $"PositionalEmbedding 'Wpe': positions {positionOffset} to {positionOffset + wte.shape[1] - 1} exceed its {BlockSize} rows");
+        var wpe = wte + _wpe.call(global::TorchSharp.torch.arange(positionOffset, positionOffset + wte.shape[1], device: wte.device));
+        wpe = global::TorchSharp.torch.nn.functional.dropout(wpe, Dropout, this.training);
 
         // H: [B, T, embed] → [B, T, embed]
-        var h = graph.Repeated(_h, "h", wpe);
+        var h = wpe;
+        foreach (var block in _h)
+        {
+            h = block.call(h);
+        }
 
         // Ln_F: [B, T, embed] → [B, T, embed]
-        var ln_F = graph.LayerNorm(h, _ln_F, "ln_f");
+        var ln_F = _ln_F.call(h);
 
         // Lm_Head: [B, T, embed] → [B, T, vocab]
-        var lm_Head = graph.Linear(ln_F, _lm_Head, "lm_head");
+        var lm_Head = _lm_Head.call(ln_F);
 
-        return new[] { lm_Head };
+        return scope.MoveToOuter(lm_Head);
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

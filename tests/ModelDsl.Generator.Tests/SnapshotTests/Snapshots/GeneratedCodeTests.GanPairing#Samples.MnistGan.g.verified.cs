@@ -4,6 +4,7 @@
 namespace Samples;
 
 /// <summary>A DcganGenerator and a Critic that agree on samples of shape [B, 1, 28, 28].</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class MnistGan
 {
     /// <summary>Pairs the two models.</summary>

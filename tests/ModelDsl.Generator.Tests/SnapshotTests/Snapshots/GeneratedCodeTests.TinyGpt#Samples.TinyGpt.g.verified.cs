@@ -6,7 +6,8 @@ namespace Samples;
 /// <summary>
 /// TinyGpt: [B, T] → [B, T, 65]; 809,856 parameters.
 /// </summary>
-partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
+[global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
+partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Embedding _wte;
     private readonly global::TorchSharp.Modules.Embedding _wpe;
@@ -32,7 +33,7 @@ partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
         register_module("ln_f", _lnF);
         _lmHead = global::TorchSharp.torch.nn.Linear(128, 65, hasBias: false);
         register_module("lm_head", _lmHead);
-        _wte.weight = _lmHead.weight!; // tied: one tensor, counted once
+        global::ModelDsl.Layers.TiedWeights.Share(_lmHead, _wte); // tied: one tensor, counted once
     }
 
     /// <summary>Embedding: [B, T] → [B, T, 128]; 8,320 parameters; state-dict key <c>wte</c>.</summary>
@@ -59,13 +60,12 @@ partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     {
     }
 
-    // to(), cuda() and cpu() convert each module's parameters separately, which leaves a tied pair two tensors:
-    // tie them again, as the constructor does, so that one Parameter stays shared and is listed once.
+    // to(), cuda() and cpu() convert each module's parameters separately: tie again after each (see TiedWeights).
     /// <inheritdoc/>
     protected override global::TorchSharp.torch.nn.Module _to(global::TorchSharp.torch.ScalarType dtype, bool non_blocking)
     {
         base._to(dtype, non_blocking);
-        _wte.weight = _lmHead.weight!;
+        global::ModelDsl.Layers.TiedWeights.Share(_lmHead, _wte);
         return this;
     }
 
@@ -73,7 +73,7 @@ partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     protected override global::TorchSharp.torch.nn.Module _to(global::TorchSharp.torch.Device device, global::TorchSharp.torch.ScalarType dtype, bool non_blocking)
     {
         base._to(device, dtype, non_blocking);
-        _wte.weight = _lmHead.weight!;
+        global::ModelDsl.Layers.TiedWeights.Share(_lmHead, _wte);
         return this;
     }
 
@@ -81,7 +81,7 @@ partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     protected override global::TorchSharp.torch.nn.Module _to(global::TorchSharp.DeviceType deviceType, int deviceIndex, bool non_blocking)
     {
         base._to(deviceType, deviceIndex, non_blocking);
-        _wte.weight = _lmHead.weight!;
+        global::ModelDsl.Layers.TiedWeights.Share(_lmHead, _wte);
         return this;
     }
 
@@ -128,47 +128,48 @@ partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     }
 
     /// <summary>
-    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
-    /// idx [B, T] → output [B, T, 65]:
-    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
-    /// state-dict key.
+    /// <see cref="Forward"/> for the elements at positions <paramref name="positionOffset"/> onwards of a longer sequence, for
+    /// incremental decoding: with the key/value caches of a <see cref="global::ModelDsl.Layers.DecodingSession"/>, each call
+    /// feeds only the new elements.
     /// </summary>
-    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
-    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
-    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    public global::TorchSharp.torch.Tensor ForwardAt(global::TorchSharp.torch.Tensor idx, long positionOffset)
     {
-        var inputs = new[]
-        {
-            global::ModelDsl.Onnx.OnnxPort.Int64("idx", "B", "T"),
-        };
-        var outputs = new[]
-        {
-            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", "T", 65),
-        };
-        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options);
-    }
+        if (positionOffset < 0)
+            throw new global::System.ArgumentOutOfRangeException(nameof(positionOffset), positionOffset, "must be zero or more");
+        var idxShape = idx.shape;
+        if (idxShape.Length != 2)
+            throw global::ModelDsl.ShapeMismatchException.ForArgument(nameof(TinyGpt), "idx", "[B, T]", idxShape);
+        global::ModelDsl.ArgumentChecks.Indices(this, nameof(TinyGpt), "idx", idx);
+        var T = idxShape[1];
 
-    /// <inheritdoc/>
-    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
-    {
-        var idx = inputs[0];
+        if (T > 64)
+            throw new global::ModelDsl.ShapeMismatchException(nameof(TinyGpt), $"PositionalEmbedding 'Wpe': sequence length T exceeds 64 (T = {T})");
+
+        using var scope = global::TorchSharp.torch.NewDisposeScope();
 
         // Wte: [B, T] → [B, T, 128]
-        var wte = graph.Embedding(idx, _wte, "wte");
+        var wte = _wte.call(idx);
 
         // Wpe: [B, T, 128] → [B, T, 128]
-        var wpe = graph.PositionalEmbedding(wte, _wpe, "wpe");
+        if (positionOffset + wte.shape[1] > 64)
+            throw new global::ModelDsl.ShapeMismatchException(nameof(TinyGpt), $"PositionalEmbedding 'Wpe': positions {positionOffset} to {positionOffset + wte.shape[1] - 1} exceed its {64} rows");
+        var wpe = wte + _wpe.call(global::TorchSharp.torch.arange(positionOffset, positionOffset + wte.shape[1], device: wte.device));
+        wpe = global::TorchSharp.torch.nn.functional.dropout(wpe, 0.1, this.training);
 
         // Blocks: [B, T, 128] → [B, T, 128]
-        var blocks = graph.Repeated(_blocks, "blocks", wpe);
+        var blocks = wpe;
+        foreach (var block in _blocks)
+        {
+            blocks = block.call(blocks);
+        }
 
         // LnF: [B, T, 128] → [B, T, 128]
-        var lnF = graph.LayerNorm(blocks, _lnF, "ln_f");
+        var lnF = _lnF.call(blocks);
 
         // LmHead: [B, T, 128] → [B, T, 65]
-        var lmHead = graph.Linear(lnF, _lmHead, "lm_head");
+        var lmHead = _lmHead.call(lnF);
 
-        return new[] { lmHead };
+        return scope.MoveToOuter(lmHead);
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>
