@@ -15,7 +15,8 @@ namespace ModelDsl.Benchmarks;
 /// <list type="bullet">
 /// <item><c>--table</c> (default): every comparison side by side in one run, printed as markdown (a few minutes);</item>
 /// <item><c>--memory</c>: resident memory over 2,000 GPT and 500 DCGAN training steps (minutes);</item>
-/// <item><c>--all</c>: the table, then the memory run: every figure in one command;</item>
+/// <item><c>--onnx</c>: inference of the exported GPT and DCGAN generator, ONNX Runtime against TorchSharp (a minute or two);</item>
+/// <item><c>--all</c>: the table, the ONNX comparison, then the memory run: every figure in one command;</item>
 /// <item><c>--generator-against DLL</c>: this generator against another build of it, cold over 200 models, interleaved;</item>
 /// <item><c>--bdn [BenchmarkDotNet arguments]</c>: the rigorous BenchmarkDotNet runs, e.g. <c>--bdn --filter *Gpt*</c>.</item>
 /// </list>
@@ -52,11 +53,14 @@ public static class Program
                 return TableCommand.Run(args.Contains("--quick"));
             case "--memory":
                 return MemoryCommand.Run();
+            case "--onnx":
+                return OnnxCommand.Run(args.Contains("--quick"));
             case "--all":
-                // Every figure in one run: the table, then resident memory over the long training runs.
+                // Every figure in one run: the table, the ONNX comparison, then resident memory over the long training runs.
                 var table = TableCommand.Run(args.Contains("--quick"));
+                var onnx = OnnxCommand.Run(args.Contains("--quick"));
                 var memory = MemoryCommand.Run();
-                return table != 0 ? table : memory;
+                return table != 0 ? table : onnx != 0 ? onnx : memory;
             case "--generator-against" when args.Length > 1:
                 var paired = Suites.GeneratorComparisonSuite.Run(args[1]);
                 var (low, high) = paired.MedianRatioInterval;
@@ -64,7 +68,7 @@ public static class Program
                 Console.WriteLine($"Ratio this/baseline: {paired.MedianRatio:F3} [{low:F3}, {high:F3}] (median per-round ratio, 95% interval)");
                 return 0;
             case "--help" or "-h":
-                Console.WriteLine("usage: ModelDsl.Benchmarks [--table [--quick] | --memory | --all [--quick] | --generator-against GENERATOR.dll | --bdn <BenchmarkDotNet args>] [--threads N (default 2)]");
+                Console.WriteLine("usage: ModelDsl.Benchmarks [--table [--quick] | --onnx [--quick] | --memory | --all [--quick] | --generator-against GENERATOR.dll | --bdn <BenchmarkDotNet args>] [--threads N (default 2)]");
                 return 0;
             default:
                 Console.Error.WriteLine($"unknown command '{command}'; try --help");
@@ -156,6 +160,48 @@ internal static class TableCommand
         }
         var failed = speed.CompileErrors > 0 || generation.Any(g => !g.Identical);
         return failed ? 1 : 0;
+    }
+
+    private static string F(double ms) => ms >= 100 ? ms.ToString("F1", CultureInfo.InvariantCulture) : ms.ToString("F2", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Inference of exported models: ONNX Runtime against TorchSharp's eval forward, interleaved in one run.</summary>
+internal static class OnnxCommand
+{
+    public static int Run(bool quick)
+    {
+        var clock = Stopwatch.StartNew();
+        void Log(string line) => Console.Error.WriteLine($"[{clock.Elapsed:mm\\:ss}] {line}");
+        var budget = TimeSpan.FromSeconds(quick ? 5 : 20);
+        Console.WriteLine("# ModelDsl benchmarks: ONNX Runtime inference");
+        Console.WriteLine();
+        Console.WriteLine(Machine.Describe());
+        Console.WriteLine();
+        var runs = new[]
+        {
+            Measure(Log, "GPT batch 1", () => OnnxInferenceSuite.Gpt(1, budget)),
+            Measure(Log, "GPT batch 12", () => OnnxInferenceSuite.Gpt(12, budget)),
+            Measure(Log, "DCGAN generator batch 1", () => OnnxInferenceSuite.DcganGenerator(1, budget)),
+            Measure(Log, "DCGAN generator batch 64", () => OnnxInferenceSuite.DcganGenerator(64, budget)),
+        };
+        var table = new Table("Model", "Input", "TorchSharp ms", "ONNX Runtime ms", "Ratio ORT/TorchSharp (medians)", "Paired ratio [95% CI]", "Rounds", "Largest difference");
+        foreach (var r in runs)
+        {
+            var (low, high) = r.Timings.MedianRatioInterval;
+            // Per-round ratios are TorchSharp/ORT; invert them so that below 1 means ONNX Runtime is faster.
+            table.Add(r.Model, r.Input, F(r.Timings.MedianA), F(r.Timings.MedianB), $"{r.Ratio:F3}", $"{1 / r.Timings.MedianRatio:F3} [{1 / high:F3}, {1 / low:F3}]",
+                r.Timings.A.Length, $"{r.LargestDifference:G2}");
+        }
+
+        Console.WriteLine(table);
+        Console.WriteLine($"Both on {Machine.TorchThreads} threads; TorchSharp under no_grad in a dispose scope, ONNX Runtime through ModelDsl.Inference.OnnxModel (inputs checked, output copied to an array). Measured in {clock.Elapsed.TotalSeconds:F0} s; load average at the end {Machine.LoadAverage():F1} on {Environment.ProcessorCount} cores.");
+        return 0;
+    }
+
+    private static InferenceComparison Measure(Action<string> log, string what, Func<InferenceComparison> run)
+    {
+        log(what);
+        return run();
     }
 
     private static string F(double ms) => ms >= 100 ? ms.ToString("F1", CultureInfo.InvariantCulture) : ms.ToString("F2", CultureInfo.InvariantCulture);

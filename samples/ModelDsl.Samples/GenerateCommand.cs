@@ -60,7 +60,7 @@ public static class GenerateCommand
     }
 
     // A folder: the one weights file a run wrote in it.
-    private static string WeightsOf(string given)
+    internal static string WeightsOf(string given)
     {
         if (File.Exists(given))
             return given;

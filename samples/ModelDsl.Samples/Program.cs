@@ -49,7 +49,7 @@ public static class Program
         var root = new RootCommand("ModelDsl samples: train the showcase models written in the DSL (TorchSharp, CPU), and use them")
         {
             GanSample.Command(host), GptSample.Command(host), Seq2SeqSample.Command(host), PnnSample.Command(host),
-            ClassifySample.Command(host), GenerateCommand.Command(host), SummaryCommand.Command(host), verbose,
+            ClassifySample.Command(host), GenerateCommand.Command(host), OnnxCommand.Command(host), SummaryCommand.Command(host), verbose,
         };
         var parse = root.Parse(args);
         host.Verbose = parse.GetValue(verbose);

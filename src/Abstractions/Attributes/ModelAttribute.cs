@@ -9,4 +9,10 @@ namespace ModelDsl;
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class ModelAttribute : Attribute
 {
+    /// <summary>
+    /// Whether the generator writes <c>ExportOnnx</c> (the default). A model whose steps have no ONNX lowering, such as
+    /// a <c>[Call]</c>, gets warning MDL0201 instead; <c>Onnx = false</c> declares that it never leaves TorchSharp, and
+    /// silences it.
+    /// </summary>
+    public bool Onnx { get; set; } = true;
 }

@@ -22,6 +22,8 @@ internal static class ModelChecker
     {
         var context = new CheckContext(spec, outerBinding: null);
         var plan = RunGuarded(context, actualInputs: null);
+        if (plan is not null && !context.HasErrors && spec.ExportsOnnx)
+            ReportOnnxGaps(context, plan);
         return new CheckResult(context.HasErrors ? null : plan, context.Diagnostics.ToEquatableArray());
     }
 
@@ -131,6 +133,30 @@ internal static class ModelChecker
         if (spec.IsProgressiveColumn && column is null)
             return null;
         return new ModelPlan(spec, inputs.ToEquatableArray(), members.ToEquatableArray(), outputs.Value, context.Guards.ToEquatableArray(), parameterCount, column, context.RateGuards.ToEquatableArray());
+    }
+
+    // A model that cannot be exported still builds: each gap is a warning at its attribute, and the emitter leaves out
+    // ExportOnnx.
+    private static void ReportOnnxGaps(CheckContext context, ModelPlan plan)
+    {
+        foreach (var gap in OnnxGaps.Of(plan))
+        {
+            var member = context.Spec.Members.FirstOrDefault(m => m.Name == gap.Member.Name);
+            var location = (member is null ? null : StepOf(member, gap)?.Location) ?? member?.Location ?? context.Spec.Location;
+            if (gap.Op is Catalogue.Layers.NestedLayer nested)
+                context.Report(DiagnosticDescriptors.NestedNotExportable, location, gap.Member.Name, nested.ShortName, gap.Reason, context.Spec.Name);
+            else
+                context.Report(DiagnosticDescriptors.NoOnnxLowering, location, gap.Op.Name, gap.Member.Name, gap.Reason, context.Spec.Name);
+        }
+    }
+
+    // The attribute an operation came from: the member's operations follow its attributes, less a leading [Input]
+    // (which redirects the member) and plus an implied Identity layer first (a member of type Identity without one).
+    private static StepSpec? StepOf(MemberSpec member, OnnxGap gap)
+    {
+        var steps = StartsWithInput(member) ? member.Steps.Skip(1).ToList() : member.Steps.ToList();
+        var index = gap.Index - (gap.Member.Ops.Count - steps.Count);
+        return index >= 0 && index < steps.Count ? steps[index] : null;
     }
 
     private static bool StartsWithInput(MemberSpec member) => member.Steps.Count > 0 && member.Steps[0].AttributeName == nameof(InputAttribute);

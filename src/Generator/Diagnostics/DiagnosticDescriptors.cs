@@ -11,6 +11,7 @@ internal static class DiagnosticDescriptors
 {
     private const string Declaration = "ModelDsl.Declaration";
     private const string Shapes = "ModelDsl.Shapes";
+    private const string Onnx = "ModelDsl.Onnx";
 
     // ---- MDL00xx: the declaration cannot be read ----
 
@@ -355,6 +356,18 @@ internal static class DiagnosticDescriptors
         "MDL0146", Shapes, "Progressive column takes more than one input",
         "Progressive column '{0}': its Forward takes exactly one argument, not {1}",
         "A progressive column passes one tensor through its layers, so its Forward takes one argument.");
+
+    // ---- MDL02xx: the ONNX export; warnings, as the model builds and trains, only without ExportOnnx ----
+
+    public static readonly DiagnosticDescriptor NoOnnxLowering = Warning(
+        "MDL0201", Onnx, "Step cannot be exported to ONNX",
+        "{0} on '{1}' cannot be exported to ONNX: {2}; '{3}' gets no ExportOnnx",
+        "Every operation of a model needs an ONNX lowering for the generator to write the model's ExportOnnx. This one has none where it is used, so the model builds, trains and runs in TorchSharp but cannot be exported. Express it with steps that export, or declare the model [Model(Onnx = false)] if it never leaves TorchSharp.");
+
+    public static readonly DiagnosticDescriptor NestedNotExportable = Warning(
+        "MDL0202", Onnx, "Nested model cannot be exported to ONNX",
+        "'{0}' nests '{1}', which cannot be exported to ONNX ({2}); '{3}' gets no ExportOnnx",
+        "A model exports to ONNX only when every model it nests does. The nested model has an operation without an ONNX lowering (its own MDL0201 names it) or is declared [Model(Onnx = false)], so this model builds and runs in TorchSharp but gets no ExportOnnx.");
 
     // ---- MDL0999: a defect in the generator itself, reported instead of crashing the compiler ----
 

@@ -13,7 +13,7 @@ namespace ModelDsl.Generator.Emit;
 /// </summary>
 internal sealed class LocalNames
 {
-    private static readonly string[] Reserved = { "scope", "block", "layerInputs", "lateral", "nameof", ForwardEmitter.PositionOffset };
+    private static readonly string[] Reserved = { "scope", "block", "layerInputs", "lateral", "nameof", ForwardEmitter.PositionOffset, OnnxLowering.GraphName, "inputs" };
 
     private readonly Dictionary<string, string> _taps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _shapes = new(StringComparer.Ordinal);

@@ -20,6 +20,10 @@ internal static class ModelEmitter
     {
         var spec = plan.Spec;
         var forward = ForwardEmitter.Emit(plan);
+        var onnx = spec.ExportsOnnx && OnnxGaps.Of(plan).Count == 0 ? OnnxEmitter.Emit(plan) : null;
+        var fieldsRead = new SortedDictionary<string, string>(forward.FieldsRead, System.StringComparer.Ordinal);
+        foreach (var field in onnx?.FieldsRead ?? new SortedDictionary<string, string>())
+            fieldsRead[field.Key] = field.Value;
 
         var w = new IndentedWriter().FileHeader(spec.Namespace);
 
@@ -27,16 +31,16 @@ internal static class ModelEmitter
         w.Line("/// <summary>");
         w.Line($"/// {Xml(spec.Name)}: {string.Join(", ", plan.Inputs.Select(i => Xml(ShapeText.Format(i.Shape))))} → {Xml(ForwardEmitter.OutputText(plan))}; {Xml(SummaryTable.Count(plan.ParameterCount))} parameters.");
         w.Line("/// </summary>");
-        var interfaces = plan.Column is null ? "" : ", " + CodeNames.ColumnInterface;
+        var interfaces = (plan.Column is null ? "" : ", " + CodeNames.ColumnInterface) + (onnx is null ? "" : ", " + OnnxEmitter.Interface);
         w.Line(CodeNames.GeneratedCode);
         using (w.Block($"partial class {Naming.Escape(spec.Name)} : {CodeNames.Nn}.Module<{inputTypes}, {ForwardEmitter.ReturnType(plan)}>{interfaces}"))
         {
             foreach (var member in plan.Members)
                 w.Line($"private readonly {FieldType(member)} {member.FieldName};");
-            foreach (var field in forward.FieldsRead)
+            foreach (var field in fieldsRead)
                 w.Line($"private readonly {spec.Parameters.First(p => p.Name == field.Value).Type} {field.Key};");
             w.Line();
-            EmitConstructor(w, plan, forward.FieldsRead);
+            EmitConstructor(w, plan, fieldsRead);
             EmitHyperparameters(w, spec);
             foreach (var member in plan.Members)
                 EmitProperty(w, member);
@@ -51,6 +55,12 @@ internal static class ModelEmitter
             w.Line();
             w.Lines(forward.Text);
             w.Line();
+            if (onnx is not null)
+            {
+                w.Lines(onnx.Text);
+                w.Line();
+            }
+
             w.Line("/// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>");
             w.Line("public static string Summary() =>");
             using (w.Indent())

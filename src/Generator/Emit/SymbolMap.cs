@@ -21,6 +21,9 @@ internal sealed class SymbolMap(ModelSpec spec, IEnumerable<string> runtimeSymbo
     /// <summary>The private fields read so far, each with its hyperparameter.</summary>
     public SortedDictionary<string, string> FieldsRead { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Whether a symbol is an input dim bound in <c>Forward</c> rather than a hyperparameter.</summary>
+    public bool IsRuntime(string symbol) => _runtime.Contains(symbol);
+
     public string Map(string symbol)
     {
         if (!_runtime.Contains(symbol))

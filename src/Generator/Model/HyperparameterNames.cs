@@ -16,7 +16,7 @@ internal static class HyperparameterNames
             return null;
         var name = char.ToUpperInvariant(parameter[0]) + parameter.Substring(1);
         var taken = name == spec.Name || spec.MemberNames.Contains(name) || spec.Parameters.Count(p => p.Name.Length > 0 && char.ToUpperInvariant(p.Name[0]) + p.Name.Substring(1) == name) > 1
-            || name is "ParameterCount" or "Summary" or "Forward" or "ForwardAt" or "LayerCount" or "ForwardColumn" or "CreateLateralAdapters";
+            || name is "ParameterCount" or "Summary" or "Forward" or "ForwardAt" or "ExportOnnx" or "LayerCount" or "ForwardColumn" or "CreateLateralAdapters";
         return taken ? null : name;
     }
 

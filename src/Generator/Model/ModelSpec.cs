@@ -6,6 +6,7 @@ namespace ModelDsl.Generator.Model;
 /// <param name="HasClashingConstructor">Whether the class declares the constructor the generator writes (reported; placeholders leave it out).</param>
 /// <param name="Methods">Methods other than Forward that declare a shape contract, for <c>[Call]</c>.</param>
 /// <param name="HintName">The generated file's name, unique per type, e.g. <c>Samples.Mlp.g.cs</c>.</param>
+/// <param name="ExportsOnnx">False for <c>[Model(Onnx = false)]</c>: no ONNX export, and no warning about one.</param>
 internal sealed record ModelSpec(
     string Namespace,
     string Name,
@@ -24,6 +25,7 @@ internal sealed record ModelSpec(
     string HintName,
     bool IsPublic,
     bool HasClashingConstructor,
+    bool ExportsOnnx,
     LocationInfo? Location)
 {
     /// <summary>Whether the user declared a <c>partial</c> constructor carrying the hyperparameters.</summary>

@@ -65,6 +65,11 @@ internal static class ModelParser
         return new ParseResult(model, diagnostics.ToEquatableArray());
     }
 
+    // [Model(Onnx = false)] opts out of the ONNX export.
+    private static bool ExportsOnnx(INamedTypeSymbol type)
+        => !type.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == KnownNames.ModelAttribute)
+            .SelectMany(a => a.NamedArguments).Any(a => a.Key == nameof(ModelAttribute.Onnx) && a.Value.Value is false);
+
     // A layer's or Forward's type that did not resolve for want of a using: MDL0039 with the using to add, instead of a
     // type mismatch between two types of the same name.
     private static void MissingTypes(INamedTypeSymbol type, ModelSpec model, Compilation compilation, List<DiagnosticInfo> diagnostics)
@@ -126,6 +131,7 @@ internal static class ModelParser
             TypeNames.HintName(type),
             TypeNames.Accessibility(type) == "public",
             ConstructorRules.HasClashingConstructor(type),
+            ExportsOnnx(type),
             LocationInfo.From(type.Locations.FirstOrDefault() ?? Location.None));
     }
 

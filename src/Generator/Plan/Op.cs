@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using ModelDsl.Generator.Emit;
 using ModelDsl.Generator.Model;
 
@@ -34,6 +35,28 @@ internal abstract record Op
 
     /// <summary>The C# expression that applies the operation to <see cref="ForwardLowering.Value"/>.</summary>
     protected virtual string Apply(ForwardLowering f) => throw new System.NotSupportedException(Name + " writes its own statements");
+
+    /// <summary>
+    /// Why the operation cannot be written as ONNX at <paramref name="site"/> (MDL0201 quotes it), or null when
+    /// <see cref="LowerOnnx"/> writes it. A kind exports only once its file says how: the default is that it does not.
+    /// </summary>
+    public virtual string? OnnxGap(OnnxSite site) => "no ONNX lowering is written for it yet";
+
+    /// <summary>Writes the operation's ONNX builder calls: by default, one assignment of <see cref="OnnxApply"/>.</summary>
+    public virtual void LowerOnnx(OnnxLowering o) => o.Assign(OnnxApply(o));
+
+    /// <summary>The C# expression that adds the operation's ONNX nodes for <see cref="OnnxLowering.Value"/>.</summary>
+    protected virtual string OnnxApply(OnnxLowering o) => throw new System.NotSupportedException(Name + " has no ONNX lowering");
+}
+
+/// <summary>Where an operation sits, as far as its ONNX lowering cares: the shape flowing in, and which dims are known only at run time.</summary>
+internal sealed class OnnxSite(EquatableArray<Shapes.Dim> input, ISet<string> runtimeSymbols)
+{
+    /// <summary>The shape of the value flowing into the operation.</summary>
+    public EquatableArray<Shapes.Dim> Input { get; } = input;
+
+    /// <summary>Whether a dim is a number when the graph is built (it mentions only hyperparameters, not input dims such as <c>T</c>).</summary>
+    public bool IsStatic(Shapes.Dim dim) => dim.Symbols.All(s => !runtimeSymbols.Contains(s));
 }
 
 /// <summary>How an operation uses a tensor: which element-type check a <c>Forward</c> argument it reads first gets.</summary>

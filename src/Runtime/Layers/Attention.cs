@@ -10,7 +10,7 @@ namespace ModelDsl.Layers;
 /// self-attention), an optional key padding mask <c>[B, S]</c> (true where a key is padding) and an optional
 /// causal mask. Projections: <c>query</c>, <c>key</c>, <c>value</c>, <c>out</c>.
 /// </summary>
-public sealed class Attention : nn.Module<Tensor, Tensor, Tensor?, Tensor>
+public sealed partial class Attention : nn.Module<Tensor, Tensor, Tensor?, Tensor>
 {
     private readonly Linear query;
     private readonly Linear key;

@@ -14,7 +14,7 @@ namespace ModelDsl.Layers;
 /// its <c>T</c> queries attend to every cached position plus, causally, to the new ones (positions are the
 /// cache's length onwards, so the caller adds position embeddings at that offset).
 /// </remarks>
-public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
+public sealed partial class CausalSelfAttention : nn.Module<Tensor, Tensor>
 {
     private readonly Linear c_attn;
     private readonly Linear c_proj;

@@ -323,7 +323,7 @@ internal static class FuzzSeeds
     /// shape contract and several outputs.
     /// </summary>
     public const string ShapeSteps = TestModels.Usings + """
-        [Model]
+        [Model(Onnx = false)]
         public sealed partial class ShapeSteps
         {
             public partial ShapeSteps(int channels, int hidden, double scale);

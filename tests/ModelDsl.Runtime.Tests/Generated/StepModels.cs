@@ -60,8 +60,8 @@ public sealed partial class Resampling
     public partial (Tensor Nearest, Tensor Bilinear, Tensor Pooled) Forward([Shape("B", 1, 5, 7)] Tensor x);
 }
 
-/// <summary>The escape hatch: a method with a shape contract used as a step.</summary>
-[Model]
+/// <summary>The escape hatch: a method with a shape contract used as a step (C# code, so no ONNX export).</summary>
+[Model(Onnx = false)]
 public sealed partial class CallStep
 {
     [Linear(8), Call(nameof(Gate), "x")] public partial Linear Fc { get; }
@@ -74,7 +74,7 @@ public sealed partial class CallStep
 }
 
 /// <summary>A step method that breaks its own contract at run time: it returns [N, 2·D] where it declares [N, D].</summary>
-[Model]
+[Model(Onnx = false)]
 public sealed partial class BrokenCall
 {
     [Linear(4), Call(nameof(Twice))] public partial Linear Fc { get; }

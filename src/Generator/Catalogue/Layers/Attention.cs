@@ -39,6 +39,11 @@ internal sealed record AttentionLayer(Dim Embed, Dim Heads, RealArg Dropout, boo
     protected override string Apply(ForwardLowering f)
         => $"{f.Field}.call({f.Value}, {(Memory is null ? f.Value : f.Local(Memory))}, {(KeyPadding is null ? "null" : f.Local(KeyPadding))})";
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o)
+        => o.Call("Attention", o.Value, Memory is null ? o.Value : o.Local(Memory), KeyPadding is null ? "null" : o.Local(KeyPadding), o.Field, o.Key);
+
     public static Checked? Check(StepContext s)
     {
         if (AttentionWidth.Read(s, nameof(AttentionAttribute.Heads), nameof(AttentionAttribute.Dropout)) is not var (embed, heads, dropout))

@@ -31,6 +31,11 @@ internal sealed record BatchNormLayer(int SpatialDims, Dim Features, double Eps,
         => CodeText.Call($"{CodeNames.Nn}.{Name}", c.Code(Features),
             CodeText.Optional("eps", CodeText.Real(Eps), CodeText.Real(DefaultEps)), CodeText.Optional("momentum", CodeText.Real(Momentum), CodeText.Real(DefaultMomentum)));
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    // Evaluation semantics: the running statistics, never the batch's.
+    protected override string OnnxApply(OnnxLowering o) => o.Call("BatchNorm", o.Value, o.Field, o.Key);
+
     public static Checked? Check1d(StepContext s) => Check(s, 1, s.Rank is 2 or 3, "[B, C] or [B, C, L]");
 
     public static Checked? Check2d(StepContext s) => Check(s, 2, s.Rank == 4, "[B, C, H, W] (rank 4)");

@@ -23,6 +23,10 @@ internal sealed record CausalSelfAttentionLayer(Dim Embed, Dim Heads, RealArg Dr
     public override string Construct(ConstructionLowering c)
         => $"new global::ModelDsl.Layers.CausalSelfAttention({c.Code(Embed)}, {c.Code(Heads)}{AttentionWidth.DropoutArgument(c.Code(Dropout))})";
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call("CausalSelfAttention", o.Value, o.Field, o.Key);
+
     public static Checked? Check(StepContext s)
         => AttentionWidth.Read(s, nameof(CausalSelfAttentionAttribute.Heads), nameof(CausalSelfAttentionAttribute.Dropout)) is var (embed, heads, dropout)
             ? new Checked(new CausalSelfAttentionLayer(embed, heads, dropout), s.Shape)

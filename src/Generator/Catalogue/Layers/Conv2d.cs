@@ -33,6 +33,10 @@ internal sealed record Conv2dLayer(Dim In, Dim Out, Dim Kernel, Dim Stride, Dim 
         => CodeText.Call($"{CodeNames.Nn}.Conv2d", c.Code(In), c.Code(Out), c.Code(Kernel),
             CodeText.Optional("stride", c.Code(Stride), "1"), CodeText.Optional("padding", c.Code(Padding), "0"), Bias ? null : "bias: false");
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call("Conv2d", o.Value, o.Field, o.Key);
+
     public static Checked? Check(StepContext s)
     {
         if (!s.RequireRank(4, "[B, C, H, W] (rank 4)"))

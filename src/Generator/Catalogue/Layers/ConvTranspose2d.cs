@@ -29,6 +29,10 @@ internal sealed record ConvTranspose2dLayer(Dim In, Dim Out, Dim Kernel, Dim Str
             CodeText.Optional("stride", c.Code(Stride), "1"), CodeText.Optional("padding", c.Code(Padding), "0"),
             CodeText.Optional("output_padding", c.Code(OutputPadding), "0"), Bias ? null : "bias: false");
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call("ConvTranspose2d", o.Value, o.Field, o.Key);
+
     public static Checked? Check(StepContext s)
     {
         if (!s.RequireRank(4, "[B, C, H, W] (rank 4)"))

@@ -33,6 +33,14 @@ internal sealed record EmbeddingLayer(Dim Count, Dim Width, bool Scaled) : Layer
     protected override string Apply(ForwardLowering f)
         => Scaled ? $"{f.Field}.call({f.Value}) * global::System.Math.Sqrt({f.Code(Width)})" : base.Apply(f);
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o)
+    {
+        var lookup = o.Call("Embedding", o.Value, o.Field, o.Key);
+        return Scaled ? o.Call("Scale", lookup, $"global::System.Math.Sqrt({o.Code(Width)})") : lookup;
+    }
+
     public static Checked? Check(StepContext s)
     {
         var count = s.Dim(nameof(EmbeddingAttribute.Count));

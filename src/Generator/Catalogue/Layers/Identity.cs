@@ -30,5 +30,11 @@ internal sealed record IdentityLayer : Layer
     {
     }
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    public override void LowerOnnx(OnnxLowering o)
+    {
+    }
+
     public static Checked? Check(StepContext s) => new(new IdentityLayer(), s.Shape);
 }

@@ -26,6 +26,10 @@ internal sealed record LayerNormLayer(Dim Features, double Eps, bool Bias) : Lay
     public override string Construct(ConstructionLowering c)
         => CodeText.Call($"{CodeNames.Nn}.LayerNorm", c.Code(Features), CodeText.Optional("eps", CodeText.Real(Eps), CodeText.Real(DefaultEps)), Bias ? null : "bias: false");
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call("LayerNorm", o.Value, o.Field, o.Key);
+
     public static Checked? Check(StepContext s)
     {
         if (s.Rank < 1)

@@ -34,6 +34,10 @@ internal sealed record LinearLayer(Dim In, Dim Out, bool Bias, string? TiedTo) :
     public override string Construct(ConstructionLowering c)
         => CodeText.Call($"{CodeNames.Nn}.Linear", c.Code(In), c.Code(Out), Bias ? null : "hasBias: false");
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call("Linear", o.Value, o.Field, o.Key);
+
     public static Checked? Check(StepContext s)
     {
         if (s.Rank < 1)

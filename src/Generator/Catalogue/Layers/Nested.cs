@@ -14,7 +14,12 @@ namespace ModelDsl.Generator.Catalogue.Layers;
 /// <c>ModuleList</c>. Its hyperparameters are bound to this model's arguments, its declared input shapes are unified
 /// with the values it receives, and its own checks run in those terms.
 /// </summary>
-internal sealed record NestedLayer(string Type, string ShortName, EquatableArray<NestedArgument> Arguments, Dim? Count, EquatableArray<TapRef> ExtraInputs, Dim Inner) : Layer
+/// <remarks>
+/// <see cref="ExportGap"/> and <see cref="InputUses"/> come from the nested model as it is generated on its own (in its
+/// own terms, not this model's): why it has no ONNX export, and how it reads each of its arguments.
+/// </remarks>
+internal sealed record NestedLayer(string Type, string ShortName, EquatableArray<NestedArgument> Arguments, Dim? Count, EquatableArray<TapRef> ExtraInputs, Dim Inner,
+    string? ExportGap, EquatableArray<ArgumentUse> InputUses) : Layer
 {
     public override string Name => ShortName + (Count is null ? "" : " × " + Count);
 
@@ -47,6 +52,14 @@ internal sealed record NestedLayer(string Type, string ShortName, EquatableArray
         f.Settle();
         using (f.Block($"foreach (var block in {f.Field})"))
             f.Line($"{f.Target} = block.call({f.Target}{arguments});");
+    }
+
+    public override string? OnnxGap(OnnxSite site) => ExportGap;
+
+    protected override string OnnxApply(OnnxLowering o)
+    {
+        var arguments = new[] { o.Field, o.Key, o.Value }.Concat(ExtraInputs.Select(o.Local)).ToArray();
+        return o.Call(Count is null ? "Nested" : "Repeated", arguments);
     }
 
     public static Checked? Check(StepContext s)
@@ -119,7 +132,8 @@ internal sealed record NestedLayer(string Type, string ShortName, EquatableArray
             && !s.Model.CheckShapesEqual(output, s.Shape, $"'{member.Name}' repeats '{nested.Name}', which must keep {ShapeText.Format(s.Shape)}"))
             return s.Fail(DiagnosticDescriptors.RepeatChangesShape, member.Name, nested.Name, ShapeText.Format(s.Shape), ShapeText.Format(output));
 
-        var layer = new NestedLayer(nested.FullyQualifiedName, nested.Name, arguments, repeat, extras.Select(t => t.Ref).ToEquatableArray(), plan.ParameterCount);
+        var (gap, uses) = OnnxExportability.Of(nested);
+        var layer = new NestedLayer(nested.FullyQualifiedName, nested.Name, arguments, repeat, extras.Select(t => t.Ref).ToEquatableArray(), plan.ParameterCount, gap, uses);
         return new Checked(layer, output);
     }
 }

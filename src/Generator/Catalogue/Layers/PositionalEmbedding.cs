@@ -42,6 +42,10 @@ internal sealed record PositionalEmbeddingLayer(Dim MaxLength, Dim Width) : Laye
         f.Assign($"{f.Value} + {f.Field}.call({CodeNames.Torch}.arange({start}, {start} + {f.Value}.shape[1], device: {f.Value}.device))");
     }
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call("PositionalEmbedding", o.Value, o.Field, o.Key);
+
     public static Checked? Check(StepContext s)
     {
         if (!s.RequireRank(3, "[B, T, E] (rank 3)"))

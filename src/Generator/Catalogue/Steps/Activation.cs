@@ -43,6 +43,19 @@ internal sealed record ActivationOp(ActivationFunction Function, double Slope) :
         };
     }
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => Function switch
+    {
+        ActivationFunction.ReLU => o.Call("Relu", o.Value),
+        ActivationFunction.LeakyReLU => o.Call("LeakyRelu", o.Value, CodeText.Real(Slope)),
+        ActivationFunction.GELU => o.Call("Gelu", o.Value),
+        ActivationFunction.Tanh => o.Call("Tanh", o.Value),
+        ActivationFunction.Sigmoid => o.Call("Sigmoid", o.Value),
+        ActivationFunction.SiLU => o.Call("Silu", o.Value),
+        _ => o.Call("Exp", o.Value),
+    };
+
     public static Checked? Check(StepContext s, ActivationFunction function) => new(new ActivationOp(function, 0), s.Shape);
 
     public static Checked? CheckLeaky(StepContext s)

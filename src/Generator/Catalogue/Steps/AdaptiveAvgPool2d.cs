@@ -16,6 +16,19 @@ internal sealed record AdaptiveAvgPool2dOp(Dim Height, Dim Width) : Op
     protected override string Apply(ForwardLowering f)
         => $"{CodeNames.Functional}.adaptive_avg_pool2d({f.Value}, new long[] {{ {f.Code(Height)}, {f.Code(Width)} }})";
 
+    // Global pooling fits any input; another size needs the input's height and width when the graph is built.
+    public override string? OnnxGap(OnnxSite site)
+        => IsGlobal || (site.IsStatic(site.Input[2]) && site.IsStatic(site.Input[3]) && site.IsStatic(Height) && site.IsStatic(Width))
+            ? null
+            : $"pooling {ShapeText.Format(site.Input)} to {Height} × {Width} needs sizes known when the graph is built";
+
+    protected override string OnnxApply(OnnxLowering o)
+        => IsGlobal
+            ? o.Call("AdaptiveAvgPool2d", o.Value, "1", "1")
+            : o.Call("AdaptiveAvgPool2d", o.Value, o.Code(Height), o.Code(Width), o.Code(o.Site.Input[2]), o.Code(o.Site.Input[3]));
+
+    private bool IsGlobal => Height.IsConstant && Height.Value == 1 && Width.IsConstant && Width.Value == 1;
+
     public static Checked? Check(StepContext s)
     {
         if (!s.RequireRank(4, "[B, C, H, W] (rank 4)"))

@@ -19,6 +19,10 @@ internal sealed record ArithmeticOp(bool Multiply, TapRef Other) : Op
 
     protected override string Apply(ForwardLowering f) => $"{f.Value} {(Multiply ? "*" : "+")} {f.Local(Other)}";
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call(Multiply ? "Multiply" : "Add", o.Value, o.Local(Other));
+
     public static Checked? Check(StepContext s, bool multiply)
     {
         var tap = s.Tap(multiply ? nameof(MultiplyAttribute.Other) : nameof(AddAttribute.Other));

@@ -28,6 +28,8 @@ internal sealed record CallOp(string Method, EquatableArray<TapRef> With, Equata
         f.Line($"global::ModelDsl.ResultChecks.Shape(nameof({f.Model}), \"{CodeText.Escape(Method)}\", \"{Contract}\", {f.Target}{dims});");
     }
 
+    public override string? OnnxGap(OnnxSite site) => $"[Call({Method})] runs a C# method, which an ONNX graph cannot hold";
+
     public static Checked? Check(StepContext s)
     {
         var name = s.Step.Get(nameof(CallAttribute.Method)) is { Kind: ArgKind.String, Text.Length: > 0 } arg ? arg.Text : null;

@@ -19,6 +19,10 @@ internal sealed record ConcatOp(EquatableArray<TapRef> Taps, int Dim) : Op
     protected override string Apply(ForwardLowering f)
         => $"{CodeNames.Torch}.cat(new[] {{ {f.Value}, {string.Join(", ", Taps.Select(f.Local))} }}, {CodeText.Int(Dim)})";
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call("Concat", new[] { CodeText.Int(Dim), o.Value }.Concat(Taps.Select(o.Local)).ToArray());
+
     public static Checked? Check(StepContext s)
     {
         if (s.Items(nameof(ConcatAttribute.Taps)).Count == 0)

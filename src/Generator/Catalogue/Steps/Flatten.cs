@@ -14,6 +14,10 @@ internal sealed record FlattenOp(long Start) : Op
 
     protected override string Apply(ForwardLowering f) => $"{f.Value}.flatten({CodeText.Int(Start)})";
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call("Flatten", o.Value, CodeText.Int(Start));
+
     public static Checked? Check(StepContext s)
     {
         var start = s.Int(nameof(FlattenAttribute.StartDim), 1);

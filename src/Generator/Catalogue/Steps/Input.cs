@@ -16,6 +16,10 @@ internal sealed record InputOp(TapRef From) : Op
 
     protected override string Apply(ForwardLowering f) => f.Local(From);
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Local(From);
+
     public static Checked? Check(StepContext s)
         => s.Tap(nameof(InputAttribute.From)) is { } tap ? new Checked(new InputOp(tap.Ref), tap.Shape) : null;
 }

@@ -14,6 +14,10 @@ internal sealed record MeanOp(int Dim, bool KeepDim) : Op
 
     protected override string Apply(ForwardLowering f) => $"{f.Value}.mean(new long[] {{ {CodeText.Int(Dim)} }}{(KeepDim ? ", keepdim: true" : "")})";
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call("Mean", o.Value, CodeText.Int(Dim), CodeText.Bool(KeepDim));
+
     public static Checked? Check(StepContext s)
     {
         var dim = s.Axis(nameof(MeanAttribute.Dim), 0, s.Rank);

@@ -15,6 +15,10 @@ internal sealed record PermuteOp(EquatableArray<int> Order) : Op
 
     protected override string Apply(ForwardLowering f) => $"{f.Value}.permute({string.Join(", ", Order.Select(o => CodeText.Int(o)))})";
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call("Permute", new[] { o.Value }.Concat(Order.Select(i => CodeText.Int(i))).ToArray());
+
     public static Checked? Check(StepContext s)
     {
         var items = s.Items(nameof(PermuteAttribute.Order));

@@ -17,6 +17,10 @@ internal sealed record PoolOp(bool Max, Dim Kernel, Dim Stride, Dim Padding) : O
         => CodeText.Call($"{CodeNames.Functional}.{(Max ? "max_pool2d" : "avg_pool2d")}", f.Value, "kernel_size: " + f.Code(Kernel), "stride: " + f.Code(Stride),
             CodeText.Optional("padding", f.Code(Padding), "0"));
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call(Max ? "MaxPool2d" : "AvgPool2d", o.Value, o.Code(Kernel), o.Code(Stride), o.Code(Padding));
+
     public static Checked? Check(StepContext s, bool max)
     {
         if (!s.RequireRank(4, "[B, C, H, W] (rank 4)"))

@@ -14,5 +14,10 @@ internal sealed record RandnLikeOp : Op
 
     protected override string Apply(ForwardLowering f) => $"{CodeNames.Torch}.randn_like({f.Value})";
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    // RandomNormalLike: fresh noise at every run, not libtorch's numbers.
+    protected override string OnnxApply(OnnxLowering o) => o.Call("RandnLike", o.Value);
+
     public static Checked? Check(StepContext s) => new(new RandnLikeOp(), s.Shape);
 }

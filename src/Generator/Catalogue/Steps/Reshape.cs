@@ -19,6 +19,10 @@ internal sealed record ReshapeOp(EquatableArray<Dim> Dims) : Op
 
     protected override string Apply(ForwardLowering f) => $"{f.Value}.reshape(-1, {string.Join(", ", Dims.Select(f.Code))})";
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call("Reshape", o.Value, o.Codes(Dims));
+
     public static Checked? Check(StepContext s)
     {
         var raw = s.Items(nameof(ReshapeAttribute.Dims));

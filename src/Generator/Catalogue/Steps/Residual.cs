@@ -18,6 +18,10 @@ internal sealed record ResidualOp(TapRef From) : Op
 
     protected override string Apply(ForwardLowering f) => $"{f.Value} + {f.Local(From)}";
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call("Add", o.Value, o.Local(From));
+
     public static Checked? Check(StepContext s)
     {
         var fromMemberInput = !s.Has(nameof(ResidualAttribute.From));

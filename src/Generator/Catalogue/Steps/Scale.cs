@@ -11,6 +11,10 @@ internal sealed record ScaleOp(RealArg Factor) : Op
 
     protected override string Apply(ForwardLowering f) => $"{f.Value} * {f.Code(Factor)}";
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call("Scale", o.Value, o.Code(Factor));
+
     public static Checked? Check(StepContext s)
     {
         var factor = s.Model.ReadRate(s.Step, s.Step.Get(nameof(ScaleAttribute.Factor)), nameof(ScaleAttribute.Factor), s.MemberName, double.MinValue, double.MaxValue);

@@ -13,6 +13,10 @@ internal sealed record SoftmaxOp(bool Log, long Dim) : Op
 
     protected override string Apply(ForwardLowering f) => $"{CodeNames.Functional}.{(Log ? "log_softmax" : "softmax")}({f.Value}, {CodeText.Int(Dim)})";
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call(Log ? "LogSoftmax" : "Softmax", o.Value, CodeText.Int(Dim));
+
     public static Checked? Check(StepContext s, bool log)
     {
         var dim = s.Int(nameof(SoftmaxAttribute.Dim), -1);

@@ -35,6 +35,18 @@ internal sealed record SplitOp(bool Chunk, EquatableArray<TapRef> Parts, Equatab
         }
     }
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    public override void LowerOnnx(OnnxLowering o)
+    {
+        var start = Shapes.Dim.Const(0);
+        for (var i = 0; i < Parts.Count; i++)
+        {
+            o.Declare(Parts[i], o.Call("Narrow", o.Value, CodeText.Int(Dim), o.Code(start), o.Code(Sizes[i])));
+            start += Sizes[i];
+        }
+    }
+
     public static Checked? CheckChunk(StepContext s) => Check(s, chunk: true);
 
     public static Checked? CheckSplit(StepContext s) => Check(s, chunk: false);

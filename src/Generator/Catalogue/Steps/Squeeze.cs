@@ -18,6 +18,10 @@ internal sealed record SqueezeOp(bool Insert, int Dim) : Op
 
     protected override string Apply(ForwardLowering f) => $"{f.Value}.{(Insert ? "unsqueeze" : "squeeze")}({CodeText.Int(Dim)})";
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call(Insert ? "Unsqueeze" : "Squeeze", o.Value, CodeText.Int(Dim));
+
     public static Checked? CheckUnsqueeze(StepContext s)
     {
         if (s.Axis(nameof(UnsqueezeAttribute.Dim), 0, s.Rank + 1) is not { } dim)

@@ -1,3 +1,4 @@
+using System.Linq;
 using ModelDsl.Generator.Check;
 using ModelDsl.Generator.Emit;
 using ModelDsl.Generator.Plan;
@@ -11,6 +12,12 @@ internal sealed record TransposeOp(int Dim0, int Dim1) : Op
     public override string Name => "Transpose";
 
     protected override string Apply(ForwardLowering f) => $"{f.Value}.transpose({CodeText.Int(Dim0)}, {CodeText.Int(Dim1)})";
+
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    // ONNX's Transpose takes the whole permutation: the identity with the two dims swapped.
+    protected override string OnnxApply(OnnxLowering o)
+        => o.Call("Permute", new[] { o.Value }.Concat(Enumerable.Range(0, o.Site.Input.Count).Select(i => CodeText.Int(i == Dim0 ? Dim1 : i == Dim1 ? Dim0 : i))).ToArray());
 
     public static Checked? Check(StepContext s)
     {

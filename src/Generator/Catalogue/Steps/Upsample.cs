@@ -21,6 +21,10 @@ internal sealed record UpsampleOp(long Scale, bool Bilinear) : Op
         return $"{CodeNames.Functional}.interpolate({f.Value}, scale_factor: new double[] {{ {scale}, {scale} }}{mode})";
     }
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call("Upsample", o.Value, CodeText.Int(Scale), CodeText.Bool(Bilinear));
+
     public static Checked? Check(StepContext s)
     {
         if (!s.RequireRank(4, "[B, C, H, W] (rank 4)"))

@@ -7,7 +7,7 @@ namespace ModelDsl.Models.Classifier;
 /// MnistClassifier: [B, 1, 28, 28] → [B, 10]; 421,642 parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class MnistClassifier : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class MnistClassifier : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::ModelDsl.Models.Classifier.MnistFeatures _features;
     private readonly global::TorchSharp.Modules.Linear _logits;
@@ -59,6 +59,41 @@ partial class MnistClassifier : global::TorchSharp.torch.nn.Module<global::Torch
         logits = _logits.call(logits);
 
         return scope.MoveToOuter(logits);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// image [B, 1, 28, 28] → output [B, 10]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("image", "B", 1, 28, 28),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", 10),
+        };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var image = inputs[0];
+
+        // Features: [B, 1, 28, 28] → [B, 128]
+        var features = graph.Nested(_features, "features", image);
+
+        // Logits: [B, 128] → [B, 10]
+        var logits = graph.Linear(features, _logits, "logits");
+
+        return new[] { logits };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

@@ -7,7 +7,7 @@ namespace ModelDsl.Models.Classifier;
 /// MnistFeatures: [B, 1, 28, 28] → [B, 128]; 420,352 parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class MnistFeatures : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class MnistFeatures : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Conv2d _conv1;
     private readonly global::TorchSharp.Modules.Conv2d _conv2;
@@ -74,6 +74,50 @@ partial class MnistFeatures : global::TorchSharp.torch.nn.Module<global::TorchSh
         hidden = global::TorchSharp.torch.nn.functional.relu(hidden, inplace: true);
 
         return scope.MoveToOuter(hidden);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// image [B, 1, 28, 28] → output [B, 128]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("image", "B", 1, 28, 28),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", 128),
+        };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var image = inputs[0];
+
+        // Conv1: [B, 1, 28, 28] → [B, 32, 14, 14]
+        var conv1 = graph.Conv2d(image, _conv1, "conv1");
+        conv1 = graph.Relu(conv1);
+        conv1 = graph.MaxPool2d(conv1, 2, 2, 0);
+
+        // Conv2: [B, 32, 14, 14] → [B, 64, 7, 7]
+        var conv2 = graph.Conv2d(conv1, _conv2, "conv2");
+        conv2 = graph.Relu(conv2);
+        conv2 = graph.MaxPool2d(conv2, 2, 2, 0);
+
+        // Hidden: [B, 64, 7, 7] → [B, 128]
+        var hidden = graph.Flatten(conv2, 1);
+        hidden = graph.Linear(hidden, _hidden, "hidden");
+        hidden = graph.Relu(hidden);
+
+        return new[] { hidden };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

@@ -7,7 +7,7 @@ namespace ModelDsl.Models.Transformers;
 /// Gpt: [B, T] → [B, T, vocab]; 12 * embed * embed * layers + blockSize * embed + 13 * embed * layers + embed * vocab + 2 * embed parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Embedding _tokenEmbedding;
     private readonly global::TorchSharp.Modules.Embedding _positionEmbedding;
@@ -212,6 +212,51 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         var lmHead = _lmHead.call(finalNorm);
 
         return scope.MoveToOuter(lmHead);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// idx [B, T] → output [B, T, vocab]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Int64("idx", "B", "T"),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", "T", Vocab),
+        };
+        var hyperparameters = new (string, object)[] { ("vocab", Vocab), ("blockSize", BlockSize), ("layers", Layers), ("heads", Heads), ("embed", Embed), ("dropout", Dropout) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var idx = inputs[0];
+
+        // Wte: [B, T] → [B, T, embed]
+        var wte = graph.Embedding(idx, _wte, "wte");
+
+        // Wpe: [B, T, embed] → [B, T, embed]
+        var wpe = graph.PositionalEmbedding(wte, _wpe, "wpe");
+
+        // H: [B, T, embed] → [B, T, embed]
+        var h = graph.Repeated(_h, "h", wpe);
+
+        // Ln_F: [B, T, embed] → [B, T, embed]
+        var ln_F = graph.LayerNorm(h, _ln_F, "ln_f");
+
+        // Lm_Head: [B, T, embed] → [B, T, vocab]
+        var lm_Head = graph.Linear(ln_F, _lm_Head, "lm_head");
+
+        return new[] { lm_Head };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

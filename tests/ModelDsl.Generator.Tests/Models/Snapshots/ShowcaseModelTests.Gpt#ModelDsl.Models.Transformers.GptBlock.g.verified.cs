@@ -7,7 +7,7 @@ namespace ModelDsl.Models.Transformers;
 /// GptBlock: [B, T, embed] → [B, T, embed]; 12 * embed * embed + 13 * embed parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class GptBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class GptBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.LayerNorm _attentionNorm;
     private readonly global::ModelDsl.Layers.CausalSelfAttention _selfAttention;
@@ -114,6 +114,54 @@ partial class GptBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
         mlpDown = mlpDown + selfAttention;
 
         return scope.MoveToOuter(mlpDown);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// x [B, T, embed] → output [B, T, embed]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("x", "B", "T", Embed),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", "T", Embed),
+        };
+        var hyperparameters = new (string, object)[] { ("embed", Embed), ("heads", Heads), ("dropout", Dropout) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var x = inputs[0];
+
+        // Ln_1: [B, T, embed] → [B, T, embed]
+        var ln_1 = graph.LayerNorm(x, _ln_1, "ln_1");
+
+        // Attn: [B, T, embed] → [B, T, embed]
+        var attn = graph.CausalSelfAttention(ln_1, _attn, "attn");
+        attn = graph.Add(attn, x);
+
+        // Ln_2: [B, T, embed] → [B, T, embed]
+        var ln_2 = graph.LayerNorm(attn, _ln_2, "ln_2");
+
+        // Mlp_Fc: [B, T, embed] → [B, T, 4 * embed]
+        var mlp_Fc = graph.Linear(ln_2, _mlp_Fc, "mlp_fc");
+        mlp_Fc = graph.Gelu(mlp_Fc);
+
+        // Mlp_Proj: [B, T, 4 * embed] → [B, T, embed]
+        var mlp_Proj = graph.Linear(mlp_Fc, _mlp_Proj, "mlp_proj");
+        mlp_Proj = graph.Add(mlp_Proj, attn);
+
+        return new[] { mlp_Proj };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

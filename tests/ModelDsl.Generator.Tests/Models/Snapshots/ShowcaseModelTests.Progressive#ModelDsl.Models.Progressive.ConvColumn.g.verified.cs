@@ -7,7 +7,7 @@ namespace ModelDsl.Models.Progressive;
 /// ConvColumn: [B, 1, 28, 28] → [B, classes]; 65 * classes + 105216 parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class ConvColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Progressive.IProgressiveColumn
+partial class ConvColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Progressive.IProgressiveColumn, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Conv2d _conv1;
     private readonly global::TorchSharp.Modules.Conv2d _conv2;
@@ -126,6 +126,54 @@ partial class ConvColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp
             // Head: laterals from [B, 64] of each earlier column
             new(global::TorchSharp.torch.nn.Linear(64 * previousColumns, 64), global::TorchSharp.torch.nn.Linear(64, Classes, hasBias: false)),
         };
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// image [B, 1, 28, 28] → output [B, classes]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("image", "B", 1, 28, 28),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", Classes),
+        };
+        var hyperparameters = new (string, object)[] { ("classes", Classes) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var image = inputs[0];
+
+        // Conv1: [B, 1, 28, 28] → [B, 16, 14, 14]
+        var conv1 = graph.Conv2d(image, _conv1, "conv1");
+        conv1 = graph.Relu(conv1);
+        conv1 = graph.MaxPool2d(conv1, 2, 2, 0);
+
+        // Conv2: [B, 16, 14, 14] → [B, 32, 7, 7]
+        var conv2 = graph.Conv2d(conv1, _conv2, "conv2");
+        conv2 = graph.Relu(conv2);
+        conv2 = graph.MaxPool2d(conv2, 2, 2, 0);
+
+        // Hidden: [B, 32, 7, 7] → [B, 64]
+        var hidden = graph.Flatten(conv2, 1);
+        hidden = graph.Linear(hidden, _hidden, "hidden");
+        hidden = graph.Relu(hidden);
+
+        // Head: [B, 64] → [B, classes]
+        var head = graph.Linear(hidden, _head, "head");
+
+        return new[] { head };
+    }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>
     public static string Summary() =>

@@ -7,7 +7,7 @@ namespace ModelDsl.Models.Progressive;
 /// MlpColumn: [B, 1, 28, 28] → [B, classes]; classes * hidden + hidden * hidden + classes + 786 * hidden parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class MlpColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Progressive.IProgressiveColumn
+partial class MlpColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Progressive.IProgressiveColumn, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Linear _fc1;
     private readonly global::TorchSharp.Modules.Linear _fc2;
@@ -113,6 +113,48 @@ partial class MlpColumn : global::TorchSharp.torch.nn.Module<global::TorchSharp.
             // Head: laterals from [B, hidden] of each earlier column
             new(global::TorchSharp.torch.nn.Linear(Hidden * previousColumns, Hidden), global::TorchSharp.torch.nn.Linear(Hidden, Classes, hasBias: false)),
         };
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// image [B, 1, 28, 28] → output [B, classes]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("image", "B", 1, 28, 28),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", Classes),
+        };
+        var hyperparameters = new (string, object)[] { ("hidden", Hidden), ("classes", Classes) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var image = inputs[0];
+
+        // Fc1: [B, 1, 28, 28] → [B, hidden]
+        var fc1 = graph.Flatten(image, 1);
+        fc1 = graph.Linear(fc1, _fc1, "fc1");
+        fc1 = graph.Relu(fc1);
+
+        // Fc2: [B, hidden] → [B, hidden]
+        var fc2 = graph.Linear(fc1, _fc2, "fc2");
+        fc2 = graph.Relu(fc2);
+
+        // Head: [B, hidden] → [B, classes]
+        var head = graph.Linear(fc2, _head, "head");
+
+        return new[] { head };
+    }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>
     public static string Summary() =>

@@ -7,7 +7,7 @@ namespace ModelDsl.Models.Transformers;
 /// DecoderLayer: [B, T, embed], [B, S, embed], [B, S], [B, T] → [B, T, embed]; 8 * embed * embed + 2 * embed * hidden + 15 * embed + hidden parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class DecoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class DecoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::ModelDsl.Layers.Attention _selfAttention;
     private readonly global::TorchSharp.Modules.LayerNorm _norm1;
@@ -156,6 +156,67 @@ partial class DecoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSha
         var norm3 = _norm3.call(feedForward2);
 
         return scope.MoveToOuter(norm3);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// x [B, T, embed], memory [B, S, embed], sourcePadding [B, S], targetPadding [B, T] → output [B, T, embed]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("x", "B", "T", Embed),
+            global::ModelDsl.Onnx.OnnxPort.Float("memory", "B", "S", Embed),
+            global::ModelDsl.Onnx.OnnxPort.Bool("sourcePadding", "B", "S"),
+            global::ModelDsl.Onnx.OnnxPort.Bool("targetPadding", "B", "T"),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", "T", Embed),
+        };
+        var hyperparameters = new (string, object)[] { ("embed", Embed), ("heads", Heads), ("hidden", Hidden), ("dropout", Dropout) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var x = inputs[0];
+        var memory = inputs[1];
+        var sourcePadding = inputs[2];
+        var targetPadding = inputs[3];
+
+        // SelfAttention: [B, T, embed] → [B, T, embed]
+        var selfAttention = graph.Attention(x, x, targetPadding, _selfAttention, "self_attention");
+        selfAttention = graph.Add(selfAttention, x);
+
+        // Norm1: [B, T, embed] → [B, T, embed]
+        var norm1 = graph.LayerNorm(selfAttention, _norm1, "norm1");
+
+        // CrossAttention: [B, T, embed] → [B, T, embed]
+        var crossAttention = graph.Attention(norm1, memory, sourcePadding, _crossAttention, "cross_attention");
+        crossAttention = graph.Add(crossAttention, norm1);
+
+        // Norm2: [B, T, embed] → [B, T, embed]
+        var norm2 = graph.LayerNorm(crossAttention, _norm2, "norm2");
+
+        // FeedForward1: [B, T, embed] → [B, T, hidden]
+        var feedForward1 = graph.Linear(norm2, _feedForward1, "feed_forward1");
+        feedForward1 = graph.Relu(feedForward1);
+
+        // FeedForward2: [B, T, hidden] → [B, T, embed]
+        var feedForward2 = graph.Linear(feedForward1, _feedForward2, "feed_forward2");
+        feedForward2 = graph.Add(feedForward2, norm2);
+
+        // Norm3: [B, T, embed] → [B, T, embed]
+        var norm3 = graph.LayerNorm(feedForward2, _norm3, "norm3");
+
+        return new[] { norm3 };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

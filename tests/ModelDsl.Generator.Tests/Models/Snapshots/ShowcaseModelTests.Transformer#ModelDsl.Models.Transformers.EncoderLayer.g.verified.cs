@@ -7,7 +7,7 @@ namespace ModelDsl.Models.Transformers;
 /// EncoderLayer: [B, S, embed], [B, S] → [B, S, embed]; 4 * embed * embed + 2 * embed * hidden + 9 * embed + hidden parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class EncoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class EncoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::ModelDsl.Layers.Attention _selfAttention;
     private readonly global::TorchSharp.Modules.LayerNorm _norm1;
@@ -126,6 +126,56 @@ partial class EncoderLayer : global::TorchSharp.torch.nn.Module<global::TorchSha
         var norm2 = _norm2.call(feedForward2);
 
         return scope.MoveToOuter(norm2);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// x [B, S, embed], padding [B, S] → output [B, S, embed]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("x", "B", "S", Embed),
+            global::ModelDsl.Onnx.OnnxPort.Bool("padding", "B", "S"),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", "S", Embed),
+        };
+        var hyperparameters = new (string, object)[] { ("embed", Embed), ("heads", Heads), ("hidden", Hidden), ("dropout", Dropout) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var x = inputs[0];
+        var padding = inputs[1];
+
+        // SelfAttention: [B, S, embed] → [B, S, embed]
+        var selfAttention = graph.Attention(x, x, padding, _selfAttention, "self_attention");
+        selfAttention = graph.Add(selfAttention, x);
+
+        // Norm1: [B, S, embed] → [B, S, embed]
+        var norm1 = graph.LayerNorm(selfAttention, _norm1, "norm1");
+
+        // FeedForward1: [B, S, embed] → [B, S, hidden]
+        var feedForward1 = graph.Linear(norm1, _feedForward1, "feed_forward1");
+        feedForward1 = graph.Relu(feedForward1);
+
+        // FeedForward2: [B, S, hidden] → [B, S, embed]
+        var feedForward2 = graph.Linear(feedForward1, _feedForward2, "feed_forward2");
+        feedForward2 = graph.Add(feedForward2, norm1);
+
+        // Norm2: [B, S, embed] → [B, S, embed]
+        var norm2 = graph.LayerNorm(feedForward2, _norm2, "norm2");
+
+        return new[] { norm2 };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

@@ -7,7 +7,7 @@ namespace ModelDsl.Models.Transformers;
 /// Transformer: [B, S], [B, T], [B, S], [B, T] → [B, T, vocab]; 12 * embed * embed * layers + 4 * embed * hidden * layers + 24 * embed * layers + 3 * embed * vocab + 2 * hidden * layers + vocab parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class Transformer : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class Transformer : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Embedding _sourceEmbedding;
     private readonly global::TorchSharp.Modules.ModuleList<global::ModelDsl.Models.Transformers.EncoderLayer> _encoder;
@@ -164,6 +164,59 @@ partial class Transformer : global::TorchSharp.torch.nn.Module<global::TorchShar
         var output = _output.call(decoder);
 
         return scope.MoveToOuter(output);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// source [B, S], target [B, T], sourcePadding [B, S], targetPadding [B, T] → output [B, T, vocab]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Int64("source", "B", "S"),
+            global::ModelDsl.Onnx.OnnxPort.Int64("target", "B", "T"),
+            global::ModelDsl.Onnx.OnnxPort.Bool("sourcePadding", "B", "S"),
+            global::ModelDsl.Onnx.OnnxPort.Bool("targetPadding", "B", "T"),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", "T", Vocab),
+        };
+        var hyperparameters = new (string, object)[] { ("vocab", Vocab), ("layers", Layers), ("heads", Heads), ("embed", Embed), ("hidden", Hidden), ("dropout", Dropout) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var source = inputs[0];
+        var target = inputs[1];
+        var sourcePadding = inputs[2];
+        var targetPadding = inputs[3];
+
+        // SourceEmbedding: [B, S] → [B, S, embed]
+        var sourceEmbedding = graph.Scale(graph.Embedding(source, _sourceEmbedding, "source_embedding"), global::System.Math.Sqrt(Embed));
+        sourceEmbedding = graph.SinusoidalEncoding(sourceEmbedding, Embed);
+
+        // Encoder: [B, S, embed] → [B, S, embed]
+        var encoder = graph.Repeated(_encoder, "encoder", sourceEmbedding, sourcePadding);
+
+        // TargetEmbedding: [B, T] → [B, T, embed]
+        var targetEmbedding = graph.Scale(graph.Embedding(target, _targetEmbedding, "target_embedding"), global::System.Math.Sqrt(Embed));
+        targetEmbedding = graph.SinusoidalEncoding(targetEmbedding, Embed);
+
+        // Decoder: [B, T, embed] → [B, T, embed]
+        var decoder = graph.Repeated(_decoder, "decoder", targetEmbedding, encoder, sourcePadding, targetPadding);
+
+        // Output: [B, T, embed] → [B, T, vocab]
+        var output = graph.Linear(decoder, _output, "output");
+
+        return new[] { output };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

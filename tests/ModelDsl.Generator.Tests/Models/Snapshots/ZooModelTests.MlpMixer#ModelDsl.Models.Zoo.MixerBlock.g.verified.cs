@@ -7,7 +7,7 @@ namespace ModelDsl.Models.Zoo;
 /// MixerBlock: [B, tokens, channels] → [B, tokens, channels]; 2 * channelHidden * channels + 2 * tokenHidden * tokens + channelHidden + 5 * channels + tokenHidden + tokens parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class MixerBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class MixerBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.LayerNorm _tokenNorm;
     private readonly global::TorchSharp.Modules.Linear _tokenFc1;
@@ -127,6 +127,60 @@ partial class MixerBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp
         channelFc2 = channelFc2 + tokenFc2;
 
         return scope.MoveToOuter(channelFc2);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// x [B, tokens, channels] → output [B, tokens, channels]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("x", "B", Tokens, Channels),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", Tokens, Channels),
+        };
+        var hyperparameters = new (string, object)[] { ("tokens", Tokens), ("channels", Channels), ("tokenHidden", TokenHidden), ("channelHidden", ChannelHidden) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var x = inputs[0];
+
+        // TokenNorm: [B, tokens, channels] → [B, channels, tokens]
+        var tokenNorm = graph.LayerNorm(x, _tokenNorm, "token_norm");
+        tokenNorm = graph.Permute(tokenNorm, 0, 2, 1);
+
+        // TokenFc1: [B, channels, tokens] → [B, channels, tokenHidden]
+        var tokenFc1 = graph.Linear(tokenNorm, _tokenFc1, "token_fc1");
+        tokenFc1 = graph.Gelu(tokenFc1);
+
+        // TokenFc2: [B, channels, tokenHidden] → [B, tokens, channels]
+        var tokenFc2 = graph.Linear(tokenFc1, _tokenFc2, "token_fc2");
+        tokenFc2 = graph.Permute(tokenFc2, 0, 2, 1);
+        tokenFc2 = graph.Add(tokenFc2, x);
+
+        // ChannelNorm: [B, tokens, channels] → [B, tokens, channels]
+        var channelNorm = graph.LayerNorm(tokenFc2, _channelNorm, "channel_norm");
+
+        // ChannelFc1: [B, tokens, channels] → [B, tokens, channelHidden]
+        var channelFc1 = graph.Linear(channelNorm, _channelFc1, "channel_fc1");
+        channelFc1 = graph.Gelu(channelFc1);
+
+        // ChannelFc2: [B, tokens, channelHidden] → [B, tokens, channels]
+        var channelFc2 = graph.Linear(channelFc1, _channelFc2, "channel_fc2");
+        channelFc2 = graph.Add(channelFc2, tokenFc2);
+
+        return new[] { channelFc2 };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

@@ -7,7 +7,7 @@ namespace ModelDsl.Models.Zoo;
 /// MlpMixer: [B, 3, 32, 32] → [B, classes]; 2 * channelHidden * channels * depth + channelHidden * depth + channels * classes + 5 * channels * depth + 129 * depth * tokenHidden + 51 * channels + classes + 64 * depth parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class MlpMixer : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class MlpMixer : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Conv2d _stem;
     private readonly global::TorchSharp.Modules.ModuleList<global::ModelDsl.Models.Zoo.MixerBlock> _blocks;
@@ -120,6 +120,51 @@ partial class MlpMixer : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
         var head = _head.call(norm);
 
         return scope.MoveToOuter(head);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// x [B, 3, 32, 32] → output [B, classes]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("x", "B", 3, 32, 32),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", Classes),
+        };
+        var hyperparameters = new (string, object)[] { ("channels", Channels), ("depth", Depth), ("tokenHidden", TokenHidden), ("channelHidden", ChannelHidden), ("classes", Classes) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var x = inputs[0];
+
+        // Stem: [B, 3, 32, 32] → [B, 64, channels]
+        var stem = graph.Conv2d(x, _stem, "stem");
+        stem = graph.Flatten(stem, 2);
+        stem = graph.Permute(stem, 0, 2, 1);
+
+        // Blocks: [B, 64, channels] → [B, 64, channels]
+        var blocks = graph.Repeated(_blocks, "blocks", stem);
+
+        // Norm: [B, 64, channels] → [B, channels]
+        var norm = graph.LayerNorm(blocks, _norm, "norm");
+        norm = graph.Mean(norm, 1, false);
+
+        // Head: [B, channels] → [B, classes]
+        var head = graph.Linear(norm, _head, "head");
+
+        return new[] { head };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

@@ -7,7 +7,7 @@ namespace ModelDsl.Models.Zoo;
 /// BasicBlock: [B, channels, H, W] → [B, channels, H, W]; 18 * channels * channels + 4 * channels parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class BasicBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class BasicBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Conv2d _conv1;
     private readonly global::TorchSharp.Modules.BatchNorm2d _bn1;
@@ -88,6 +88,51 @@ partial class BasicBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp
         bn2 = global::TorchSharp.torch.nn.functional.relu(bn2);
 
         return scope.MoveToOuter(bn2);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// x [B, channels, H, W] → output [B, channels, H, W]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("x", "B", Channels, "H", "W"),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", Channels, "H", "W"),
+        };
+        var hyperparameters = new (string, object)[] { ("channels", Channels) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var x = inputs[0];
+
+        // Conv1: [B, channels, H, W] → [B, channels, H, W]
+        var conv1 = graph.Conv2d(x, _conv1, "conv1");
+
+        // Bn1: [B, channels, H, W] → [B, channels, H, W]
+        var bn1 = graph.BatchNorm(conv1, _bn1, "bn1");
+        bn1 = graph.Relu(bn1);
+
+        // Conv2: [B, channels, H, W] → [B, channels, H, W]
+        var conv2 = graph.Conv2d(bn1, _conv2, "conv2");
+
+        // Bn2: [B, channels, H, W] → [B, channels, H, W]
+        var bn2 = graph.BatchNorm(conv2, _bn2, "bn2");
+        bn2 = graph.Add(bn2, x);
+        bn2 = graph.Relu(bn2);
+
+        return new[] { bn2 };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

@@ -7,7 +7,7 @@ namespace ModelDsl.Models.Zoo;
 /// DownsampleBlock: [B, inChannels, H, W] → [B, channels, (H - 1) / 2 + 1, (W - 1) / 2 + 1]; 9 * channels * channels + 10 * channels * inChannels + 6 * channels parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class DownsampleBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class DownsampleBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Conv2d _conv1;
     private readonly global::TorchSharp.Modules.BatchNorm2d _bn1;
@@ -112,6 +112,57 @@ partial class DownsampleBlock : global::TorchSharp.torch.nn.Module<global::Torch
         downsampleNorm = global::TorchSharp.torch.nn.functional.relu(downsampleNorm);
 
         return scope.MoveToOuter(downsampleNorm);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// x [B, inChannels, H, W] → output [B, channels, (H - 1) / 2 + 1, (W - 1) / 2 + 1]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("x", "B", InChannels, "H", "W"),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", Channels, "(H - 1) / 2 + 1", "(W - 1) / 2 + 1"),
+        };
+        var hyperparameters = new (string, object)[] { ("inChannels", InChannels), ("channels", Channels) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var x = inputs[0];
+
+        // Conv1: [B, inChannels, H, W] → [B, channels, (H - 1) / 2 + 1, (W - 1) / 2 + 1]
+        var conv1 = graph.Conv2d(x, _conv1, "conv1");
+
+        // Bn1: [B, channels, (H - 1) / 2 + 1, (W - 1) / 2 + 1] → [B, channels, (H - 1) / 2 + 1, (W - 1) / 2 + 1]
+        var bn1 = graph.BatchNorm(conv1, _bn1, "bn1");
+        bn1 = graph.Relu(bn1);
+
+        // Conv2: [B, channels, (H - 1) / 2 + 1, (W - 1) / 2 + 1] → [B, channels, (H - 1) / 2 + 1, (W - 1) / 2 + 1]
+        var conv2 = graph.Conv2d(bn1, _conv2, "conv2");
+
+        // Bn2: [B, channels, (H - 1) / 2 + 1, (W - 1) / 2 + 1] → [B, channels, (H - 1) / 2 + 1, (W - 1) / 2 + 1]
+        var bn2 = graph.BatchNorm(conv2, _bn2, "bn2");
+
+        // DownsampleConv: [B, inChannels, H, W] → [B, channels, (H - 1) / 2 + 1, (W - 1) / 2 + 1]
+        var downsampleConv = graph.Conv2d(x, _downsampleConv, "downsample_conv");
+
+        // DownsampleNorm: [B, channels, (H - 1) / 2 + 1, (W - 1) / 2 + 1] → [B, channels, (H - 1) / 2 + 1, (W - 1) / 2 + 1]
+        var downsampleNorm = graph.BatchNorm(downsampleConv, _downsampleNorm, "downsample_norm");
+        downsampleNorm = graph.Add(downsampleNorm, bn2);
+        downsampleNorm = graph.Relu(downsampleNorm);
+
+        return new[] { downsampleNorm };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

@@ -7,7 +7,7 @@ namespace ModelDsl.Models.Zoo;
 /// Vae: [B, features] → (Reconstruction: [B, features], Mu: [B, latent], LogVar: [B, latent]); 2 * features * hidden + 3 * hidden * latent + features + 2 * hidden + 2 * latent parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class Vae : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, (global::TorchSharp.torch.Tensor Reconstruction, global::TorchSharp.torch.Tensor Mu, global::TorchSharp.torch.Tensor LogVar)>
+partial class Vae : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, (global::TorchSharp.torch.Tensor Reconstruction, global::TorchSharp.torch.Tensor Mu, global::TorchSharp.torch.Tensor LogVar)>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Linear _encoder;
     private readonly global::TorchSharp.Modules.Linear _mu;
@@ -130,6 +130,65 @@ partial class Vae : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         reconstruction = global::TorchSharp.torch.nn.functional.sigmoid(reconstruction);
 
         return (scope.MoveToOuter(reconstruction), scope.MoveToOuter(mu), scope.MoveToOuter(logVar));
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// x [B, features] → Reconstruction [B, features], Mu [B, latent], LogVar [B, latent]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("x", "B", Features),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("Reconstruction", "B", Features),
+            global::ModelDsl.Onnx.OnnxPort.Float("Mu", "B", Latent),
+            global::ModelDsl.Onnx.OnnxPort.Float("LogVar", "B", Latent),
+        };
+        var hyperparameters = new (string, object)[] { ("features", Features), ("hidden", Hidden), ("latent", Latent) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var x = inputs[0];
+
+        // Encoder: [B, features] → [B, hidden]
+        var encoder = graph.Linear(x, _encoder, "encoder");
+        encoder = graph.Relu(encoder);
+
+        // Mu: [B, hidden] → [B, latent]
+        var mu = graph.Linear(encoder, _mu, "mu");
+
+        // LogVar: [B, hidden] → [B, latent]
+        var logVar = graph.Linear(encoder, _logVar, "log_var");
+
+        // Sigma: [B, latent] → [B, latent]
+        var sigma = graph.Scale(logVar, 0.5);
+        sigma = graph.Exp(sigma);
+
+        // Z: [B, latent] → [B, latent]
+        var z = graph.RandnLike(sigma);
+        z = graph.Multiply(z, sigma);
+        z = graph.Add(z, mu);
+
+        // Decoder: [B, latent] → [B, hidden]
+        var decoder = graph.Linear(z, _decoder, "decoder");
+        decoder = graph.Relu(decoder);
+
+        // Reconstruction: [B, hidden] → [B, features]
+        var reconstruction = graph.Linear(decoder, _reconstruction, "reconstruction");
+        reconstruction = graph.Sigmoid(reconstruction);
+
+        return new[] { reconstruction, mu, logVar };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

@@ -7,7 +7,7 @@ namespace Samples;
 /// Cnn: [B, 1, 28, 28] → [B, 10]; 421,642 parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class Cnn : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class Cnn : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Conv2d _conv1;
     private readonly global::TorchSharp.Modules.Conv2d _conv2;
@@ -85,6 +85,54 @@ partial class Cnn : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         fc2 = global::TorchSharp.torch.nn.functional.log_softmax(fc2, -1);
 
         return scope.MoveToOuter(fc2);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// x [B, 1, 28, 28] → output [B, 10]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("x", "B", 1, 28, 28),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", 10),
+        };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var x = inputs[0];
+
+        // Conv1: [B, 1, 28, 28] → [B, 32, 14, 14]
+        var conv1 = graph.Conv2d(x, _conv1, "conv1");
+        conv1 = graph.Relu(conv1);
+        conv1 = graph.MaxPool2d(conv1, 2, 2, 0);
+
+        // Conv2: [B, 32, 14, 14] → [B, 64, 7, 7]
+        var conv2 = graph.Conv2d(conv1, _conv2, "conv2");
+        conv2 = graph.Relu(conv2);
+        conv2 = graph.MaxPool2d(conv2, 2, 2, 0);
+
+        // Fc1: [B, 64, 7, 7] → [B, 128]
+        var fc1 = graph.Flatten(conv2, 1);
+        fc1 = graph.Linear(fc1, _fc1, "fc1");
+        fc1 = graph.Relu(fc1);
+
+        // Fc2: [B, 128] → [B, 10]
+        var fc2 = graph.Linear(fc1, _fc2, "fc2");
+        fc2 = graph.LogSoftmax(fc2, -1);
+
+        return new[] { fc2 };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

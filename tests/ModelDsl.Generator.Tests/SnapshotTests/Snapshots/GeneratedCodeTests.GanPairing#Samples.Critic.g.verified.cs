@@ -7,7 +7,7 @@ namespace Samples;
 /// Critic: [B, 1, 28, 28] → [B, 1]; 14,209 parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class Critic : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class Critic : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Conv2d _conv1;
     private readonly global::TorchSharp.Modules.Linear _logit;
@@ -62,6 +62,43 @@ partial class Critic : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
         logit = _logit.call(logit);
 
         return scope.MoveToOuter(logit);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// image [B, 1, 28, 28] → output [B, 1]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("image", "B", 1, 28, 28),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", 1),
+        };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var image = inputs[0];
+
+        // Conv1: [B, 1, 28, 28] → [B, 64, 14, 14]
+        var conv1 = graph.Conv2d(image, _conv1, "conv1");
+        conv1 = graph.LeakyRelu(conv1, 0.2);
+
+        // Logit: [B, 64, 14, 14] → [B, 1]
+        var logit = graph.Flatten(conv1, 1);
+        logit = graph.Linear(logit, _logit, "logit");
+
+        return new[] { logit };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

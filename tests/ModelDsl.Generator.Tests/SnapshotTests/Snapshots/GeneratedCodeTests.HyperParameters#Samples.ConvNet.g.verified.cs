@@ -7,12 +7,13 @@ namespace Samples;
 /// ConvNet: [B, 3, 32, 32] → [B, classes]; 18 * channels * channels + 128 * channels * hidden + classes * hidden + 30 * channels + classes + hidden parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class ConvNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class ConvNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Conv2d _features1;
     private readonly global::TorchSharp.Modules.Conv2d _features2;
     private readonly global::TorchSharp.Modules.Linear _hidden;
     private readonly global::TorchSharp.Modules.Linear _logits;
+    private readonly int _hiddenValue;
 
     /// <summary>Creates the layers, checks the hyperparameters, and registers the layers in declaration order.</summary>
     public partial ConvNet(int channels, int hidden, int classes, double dropout)
@@ -30,6 +31,7 @@ partial class ConvNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
         Channels = channels;
         Classes = classes;
         Dropout = dropout;
+        _hiddenValue = hidden;
         _features1 = global::TorchSharp.torch.nn.Conv2d(3, channels, 3, padding: 1);
         register_module("features1", _features1);
         _features2 = global::TorchSharp.torch.nn.Conv2d(channels, 2 * channels, 3, padding: 1);
@@ -106,6 +108,54 @@ partial class ConvNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
         var logits = _logits.call(hidden);
 
         return scope.MoveToOuter(logits);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// x [B, 3, 32, 32] → output [B, classes]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("x", "B", 3, 32, 32),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", Classes),
+        };
+        var hyperparameters = new (string, object)[] { ("channels", Channels), ("hidden", _hiddenValue), ("classes", Classes), ("dropout", Dropout) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var x = inputs[0];
+
+        // Features1: [B, 3, 32, 32] → [B, channels, 16, 16]
+        var features1 = graph.Conv2d(x, _features1, "features1");
+        features1 = graph.Relu(features1);
+        features1 = graph.MaxPool2d(features1, 2, 2, 0);
+
+        // Features2: [B, channels, 16, 16] → [B, 2 * channels, 8, 8]
+        var features2 = graph.Conv2d(features1, _features2, "features2");
+        features2 = graph.Relu(features2);
+        features2 = graph.MaxPool2d(features2, 2, 2, 0);
+
+        // Hidden: [B, 2 * channels, 8, 8] → [B, hidden]
+        var hidden = graph.Flatten(features2, 1);
+        hidden = graph.Linear(hidden, _hidden, "hidden");
+        hidden = graph.Relu(hidden);
+
+        // Logits: [B, hidden] → [B, classes]
+        var logits = graph.Linear(hidden, _logits, "logits");
+
+        return new[] { logits };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

@@ -7,7 +7,7 @@ namespace Samples;
 /// Mlp: [B, 1, 28, 28] → [B, 10]; 203,530 parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Linear _hidden;
     private readonly global::TorchSharp.Modules.Linear _output;
@@ -61,6 +61,43 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         var output = _output.call(hidden);
 
         return scope.MoveToOuter(output);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// x [B, 1, 28, 28] → output [B, 10]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("x", "B", 1, 28, 28),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", 10),
+        };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var x = inputs[0];
+
+        // Hidden: [B, 1, 28, 28] → [B, 256]
+        var hidden = graph.Flatten(x, 1);
+        hidden = graph.Linear(hidden, _hidden, "hidden");
+        hidden = graph.Relu(hidden);
+
+        // Output: [B, 256] → [B, 10]
+        var output = graph.Linear(hidden, _output, "output");
+
+        return new[] { output };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

@@ -7,7 +7,7 @@ namespace Samples;
 /// TwoTower: [B, 1, 28, 28], [B, 8] → [B, 10]; 51,194 parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class TwoTower : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class TwoTower : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Linear _imageBranch;
     private readonly global::TorchSharp.Modules.Linear _metaBranch;
@@ -78,6 +78,50 @@ partial class TwoTower : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
         head = _head.call(head);
 
         return scope.MoveToOuter(head);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// image [B, 1, 28, 28], meta [B, 8] → output [B, 10]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("image", "B", 1, 28, 28),
+            global::ModelDsl.Onnx.OnnxPort.Float("meta", "B", 8),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", 10),
+        };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var image = inputs[0];
+        var meta = inputs[1];
+
+        // ImageBranch: [B, 1, 28, 28] → [B, 64]
+        var imageBranch = graph.Flatten(image, 1);
+        imageBranch = graph.Linear(imageBranch, _imageBranch, "image_branch");
+        imageBranch = graph.Relu(imageBranch);
+
+        // MetaBranch: [B, 8] → [B, 16]
+        var metaBranch = graph.Linear(meta, _metaBranch, "meta_branch");
+        metaBranch = graph.Tanh(metaBranch);
+
+        // Head: [B, 16] → [B, 10]
+        var head = graph.Concat(1, metaBranch, imageBranch);
+        head = graph.Linear(head, _head, "head");
+
+        return new[] { head };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

@@ -7,9 +7,10 @@ namespace Samples;
 /// Features: [B, 1, 28, 28] → [B, hidden]; 785 * hidden parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class Features : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class Features : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Linear _hidden;
+    private readonly int _hiddenValue;
 
     /// <summary>Creates the layers, checks the hyperparameters, and registers the layers in declaration order.</summary>
     public partial Features(int hidden)
@@ -18,6 +19,7 @@ partial class Features : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
         if (hidden <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(Features), $"hyperparameter hidden must be positive (hidden = {hidden})");
 
+        _hiddenValue = hidden;
         _hidden = global::TorchSharp.torch.nn.Linear(784, hidden);
         register_module("hidden", _hidden);
         ParameterCount = 785 * (long)hidden;
@@ -56,6 +58,41 @@ partial class Features : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
         hidden = global::TorchSharp.torch.nn.functional.relu(hidden, inplace: true);
 
         return scope.MoveToOuter(hidden);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// x [B, 1, 28, 28] → output [B, hidden]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("x", "B", 1, 28, 28),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", _hiddenValue),
+        };
+        var hyperparameters = new (string, object)[] { ("hidden", _hiddenValue) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var x = inputs[0];
+
+        // Hidden: [B, 1, 28, 28] → [B, hidden]
+        var hidden = graph.Flatten(x, 1);
+        hidden = graph.Linear(hidden, _hidden, "hidden");
+        hidden = graph.Relu(hidden);
+
+        return new[] { hidden };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

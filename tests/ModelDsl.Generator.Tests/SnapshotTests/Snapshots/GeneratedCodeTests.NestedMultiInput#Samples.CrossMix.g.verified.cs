@@ -7,7 +7,7 @@ namespace Samples;
 /// CrossMix: [B, T, embed], [B, S, embed] → [B, S + T, embed]; embed * embed + 3 * embed parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class CrossMix : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class CrossMix : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Linear _memoryProj;
     private readonly global::TorchSharp.Modules.LayerNorm _mixed;
@@ -74,6 +74,45 @@ partial class CrossMix : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
         mixed = _mixed.call(mixed);
 
         return scope.MoveToOuter(mixed);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// x [B, T, embed], memory [B, S, embed] → output [B, S + T, embed]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("x", "B", "T", Embed),
+            global::ModelDsl.Onnx.OnnxPort.Float("memory", "B", "S", Embed),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", "S + T", Embed),
+        };
+        var hyperparameters = new (string, object)[] { ("embed", Embed) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var x = inputs[0];
+        var memory = inputs[1];
+
+        // MemoryProj: [B, S, embed] → [B, S, embed]
+        var memoryProj = graph.Linear(memory, _memoryProj, "memory_proj");
+
+        // Mixed: [B, T, embed] → [B, S + T, embed]
+        var mixed = graph.Concat(1, x, memoryProj);
+        mixed = graph.LayerNorm(mixed, _mixed, "mixed");
+
+        return new[] { mixed };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

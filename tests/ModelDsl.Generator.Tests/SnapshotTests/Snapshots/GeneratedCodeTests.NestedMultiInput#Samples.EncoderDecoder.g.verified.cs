@@ -7,7 +7,7 @@ namespace Samples;
 /// EncoderDecoder: [B, S, 16], [B, T, 32] → [B, S + T, 32]; 1,664 parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class EncoderDecoder : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class EncoderDecoder : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Linear _encoder;
     private readonly global::Samples.CrossMix _cross;
@@ -65,6 +65,44 @@ partial class EncoderDecoder : global::TorchSharp.torch.nn.Module<global::TorchS
         var cross = _cross.call(target, encoder);
 
         return scope.MoveToOuter(cross);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// source [B, S, 16], target [B, T, 32] → output [B, S + T, 32]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("source", "B", "S", 16),
+            global::ModelDsl.Onnx.OnnxPort.Float("target", "B", "T", 32),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", "S + T", 32),
+        };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var source = inputs[0];
+        var target = inputs[1];
+
+        // Encoder: [B, S, 16] → [B, S, 32]
+        var encoder = graph.Linear(source, _encoder, "encoder");
+        encoder = graph.Relu(encoder);
+
+        // Cross: [B, T, 32] → [B, S + T, 32]
+        var cross = graph.Nested(_cross, "cross", target, encoder);
+
+        return new[] { cross };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

@@ -7,7 +7,7 @@ namespace Samples;
 /// Block: [B, T, embed] → [B, T, embed]; 2 * embed * hidden + 3 * embed + hidden parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class Block : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class Block : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.LayerNorm _norm;
     private readonly global::TorchSharp.Modules.Linear _up;
@@ -91,6 +91,47 @@ partial class Block : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
         down = down + x;
 
         return scope.MoveToOuter(down);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// x [B, T, embed] → output [B, T, embed]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("x", "B", "T", Embed),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", "T", Embed),
+        };
+        var hyperparameters = new (string, object)[] { ("embed", Embed), ("hidden", Hidden), ("dropout", Dropout) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var x = inputs[0];
+
+        // Norm: [B, T, embed] → [B, T, embed]
+        var norm = graph.LayerNorm(x, _norm, "norm");
+
+        // Up: [B, T, embed] → [B, T, hidden]
+        var up = graph.Linear(norm, _up, "up");
+        up = graph.Gelu(up);
+
+        // Down: [B, T, hidden] → [B, T, embed]
+        var down = graph.Linear(up, _down, "down");
+        down = graph.Add(down, x);
+
+        return new[] { down };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

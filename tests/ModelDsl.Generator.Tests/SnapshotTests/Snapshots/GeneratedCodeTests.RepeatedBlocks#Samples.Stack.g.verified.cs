@@ -7,7 +7,7 @@ namespace Samples;
 /// Stack: [B, T, embed] → [B, T, embed]; 8 * embed * embed * layers + 7 * embed * layers + 2 * embed parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.ModuleList<global::Samples.Block> _blocks;
     private readonly global::TorchSharp.Modules.LayerNorm _finalNorm;
@@ -80,6 +80,42 @@ partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
         var finalNorm = _finalNorm.call(blocks);
 
         return scope.MoveToOuter(finalNorm);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// x [B, T, embed] → output [B, T, embed]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("x", "B", "T", Embed),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", "T", Embed),
+        };
+        var hyperparameters = new (string, object)[] { ("embed", Embed), ("layers", Layers) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var x = inputs[0];
+
+        // Blocks: [B, T, embed] → [B, T, embed]
+        var blocks = graph.Repeated(_blocks, "blocks", x);
+
+        // FinalNorm: [B, T, embed] → [B, T, embed]
+        var finalNorm = graph.LayerNorm(blocks, _finalNorm, "final_norm");
+
+        return new[] { finalNorm };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

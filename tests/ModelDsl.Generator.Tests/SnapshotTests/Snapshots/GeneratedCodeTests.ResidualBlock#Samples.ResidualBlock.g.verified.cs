@@ -7,7 +7,7 @@ namespace Samples;
 /// ResidualBlock: [B, 16, H, W] → [B, 16, H, W]; 4,672 parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class ResidualBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class ResidualBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Conv2d _conv1;
     private readonly global::TorchSharp.Modules.BatchNorm2d _bn1;
@@ -80,6 +80,50 @@ partial class ResidualBlock : global::TorchSharp.torch.nn.Module<global::TorchSh
         bn2 = global::TorchSharp.torch.nn.functional.relu(bn2);
 
         return scope.MoveToOuter(bn2);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// x [B, 16, H, W] → output [B, 16, H, W]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("x", "B", 16, "H", "W"),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", 16, "H", "W"),
+        };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var x = inputs[0];
+
+        // Conv1: [B, 16, H, W] → [B, 16, H, W]
+        var conv1 = graph.Conv2d(x, _conv1, "conv1");
+
+        // Bn1: [B, 16, H, W] → [B, 16, H, W]
+        var bn1 = graph.BatchNorm(conv1, _bn1, "bn1");
+        bn1 = graph.Relu(bn1);
+
+        // Conv2: [B, 16, H, W] → [B, 16, H, W]
+        var conv2 = graph.Conv2d(bn1, _conv2, "conv2");
+
+        // Bn2: [B, 16, H, W] → [B, 16, H, W]
+        var bn2 = graph.BatchNorm(conv2, _bn2, "bn2");
+        bn2 = graph.Add(bn2, x);
+        bn2 = graph.Relu(bn2);
+
+        return new[] { bn2 };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

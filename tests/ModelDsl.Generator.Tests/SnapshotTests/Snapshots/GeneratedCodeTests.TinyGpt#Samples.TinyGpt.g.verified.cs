@@ -7,7 +7,7 @@ namespace Samples;
 /// TinyGpt: [B, T] → [B, T, 65]; 809,856 parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Embedding _wte;
     private readonly global::TorchSharp.Modules.Embedding _wpe;
@@ -170,6 +170,50 @@ partial class TinyGpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
         var lmHead = _lmHead.call(lnF);
 
         return scope.MoveToOuter(lmHead);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// idx [B, T] → output [B, T, 65]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Int64("idx", "B", "T"),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", "T", 65),
+        };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var idx = inputs[0];
+
+        // Wte: [B, T] → [B, T, 128]
+        var wte = graph.Embedding(idx, _wte, "wte");
+
+        // Wpe: [B, T, 128] → [B, T, 128]
+        var wpe = graph.PositionalEmbedding(wte, _wpe, "wpe");
+
+        // Blocks: [B, T, 128] → [B, T, 128]
+        var blocks = graph.Repeated(_blocks, "blocks", wpe);
+
+        // LnF: [B, T, 128] → [B, T, 128]
+        var lnF = graph.LayerNorm(blocks, _lnF, "ln_f");
+
+        // LmHead: [B, T, 128] → [B, T, 65]
+        var lmHead = graph.Linear(lnF, _lmHead, "lm_head");
+
+        return new[] { lmHead };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>
