@@ -63,6 +63,14 @@ internal static class DiagnosticDescriptors
         "MDL0013", Declaration, "Method cannot be used as a step",
         "Method '{0}' cannot be a step of '{1}': {2}");
 
+    public static readonly DiagnosticDescriptor RecurrentStateCount = Error(
+        "MDL0014", Declaration, "Recurrent state names do not match the layer's state",
+        "{0} on '{1}': {2} names {3} value(s), but an {0}'s state is two tensors (h, c); name both, in that order, or none");
+
+    public static readonly DiagnosticDescriptor NestingCycle = Error(
+        "MDL0015", Declaration, "A model contains itself",
+        "Member '{0}' of type '{1}' makes a model contain itself ({2}); a nested model must be another model");
+
     // MDL01xx: the shapes do not fit.
     public static readonly DiagnosticDescriptor FeatureMismatch = Error(
         "MDL0101", Shapes, "Feature or channel count mismatch",
@@ -168,6 +176,26 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor GanConditionMismatch = Error(
         "MDL0126", Shapes, "Generator and discriminator take different conditions",
         "Generator '{0}' takes the conditions {1} but discriminator '{2}' takes {3}");
+
+    public static readonly DiagnosticDescriptor GroupsDoNotDivideChannels = Error(
+        "MDL0127", Shapes, "Channels are not a multiple of the groups",
+        "GroupNorm on '{0}': the {1} channels of {2} cannot be cut into {3} equal groups");
+
+    public static readonly DiagnosticDescriptor RecurrentStateMismatch = Error(
+        "MDL0128", Shapes, "Recurrent state has the wrong shape",
+        "{0} '{1}': the initial state '{2}' must be {3} ([layers * directions, B, hidden]) but is {4}");
+
+    public static readonly DiagnosticDescriptor RotaryOddHeadSize = Error(
+        "MDL0129", Shapes, "Rotary embedding needs an even head size",
+        "{0} '{1}': rotary embedding turns pairs of features, but each of the {2} heads of width {3} has {4} features");
+
+    public static readonly DiagnosticDescriptor LearnedShapeMismatch = Error(
+        "MDL0130", Shapes, "Learned tensor does not fit the value",
+        "Learned '{0}' of shape {1} must broadcast to the value {2} without changing its shape");
+
+    public static readonly DiagnosticDescriptor IndexOutOfRange = Error(
+        "MDL0131", Shapes, "Index out of range",
+        "Select on '{0}': index {1} is out of range for dim {2} of {3}");
 
     // MDL0999: a defect in the generator itself, reported instead of crashing the compiler.
     public static readonly DiagnosticDescriptor InternalError = Error(

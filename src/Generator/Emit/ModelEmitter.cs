@@ -130,15 +130,14 @@ internal static class ModelEmitter
             w.Line($"{member.FieldName} = {layer.Construct(c)};");
         }
 
-        w.Line($"register_module(\"{member.StateKey}\", {member.FieldName});");
+        w.Line($"{(layer.IsParameter ? "register_parameter" : "register_module")}(\"{member.StateKey}\", {member.FieldName});");
         foreach (var line in layer.AfterConstruction(c))
             w.Line(line);
     }
 
     private static void EmitProperty(IndentedWriter w, MemberPlan member)
     {
-        var output = member.HasValue ? ShapeText.Format(member.OutputShape) : string.Join(", ", member.Ops.Select(o => o.Op).OfType<IProducesTaps>().SelectMany(p => p.Produced).Select(p => p.Name));
-        w.Line($"/// <summary>{Xml(Chain(member))}: {Xml(ShapeText.Format(member.InputShape))} → {Xml(output)}; {Xml(SummaryTable.Count(member.Parameters))} parameters; state-dict key <c>{member.StateKey}</c>.</summary>");
+        w.Line($"/// <summary>{Xml(Chain(member))}: {Xml(ShapeText.Format(member.InputShape))} → {Xml(member.OutputText)}; {Xml(SummaryTable.Count(member.Parameters))} parameters; state-dict key <c>{member.StateKey}</c>.</summary>");
         w.Line($"{(member.Modifiers.Length > 0 ? member.Modifiers + " " : "")}partial {member.TypeName} {Naming.Escape(member.Name)} => {member.FieldName};");
         w.Line();
     }
