@@ -20,7 +20,7 @@ public sealed class PackageContentsTests(PackageFeed feed)
     private static readonly string[] TrainingNamespaces = ["ModelDsl.Training", "ModelDsl.Data", "ModelDsl.Metrics", "ModelDsl.Platform"];
 
     [Fact]
-    public void The_readme_command_packs_the_three_packages_at_one_new_version()
+    public void The_readme_command_packs_every_package_at_one_new_version()
     {
         feed.AssertPacked();
         Assert.Equal(
@@ -58,8 +58,9 @@ public sealed class PackageContentsTests(PackageFeed feed)
         Assert.Contains("ModelDsl.Weights", namespaces);
         Assert.Empty(namespaces.Intersect(TrainingNamespaces));
 
-        // TorchSharp itself, not a backend, so the application chooses TorchSharp-cpu or a CUDA build; PyBridge for safetensors.
-        Assert.Equal([("TorchSharp", PackageFeed.TorchSharpVersion), ("TorchSharp.PyBridge", "1.4.4")],
+        // TorchSharp itself, not a backend, so the application chooses TorchSharp-cpu or a CUDA build; PyBridge for
+        // safetensors; Protobuf for the ONNX export.
+        Assert.Equal([("Google.Protobuf", "3.36.2"), ("TorchSharp", PackageFeed.TorchSharpVersion), ("TorchSharp.PyBridge", "1.4.4")],
             Dependencies(package).Select(d => (d.Id, d.Version)).Order());
     }
 
@@ -82,6 +83,16 @@ public sealed class PackageContentsTests(PackageFeed feed)
         Assert.Superset(new HashSet<string> { "ModelDsl.Models.Dcgan", "ModelDsl.Models.Transformers", "ModelDsl.Models.Progressive", "ModelDsl.Models.Classifier" },
             PublicNamespaces(package, "lib/net10.0/ModelDsl.Models.dll").ToHashSet());
         AssertDependsOnTheWholeCore(package);
+    }
+
+    [Fact]
+    public void Inference_package_runs_exported_models_without_torchsharp()
+    {
+        feed.AssertPacked();
+        using var package = ZipFile.OpenRead(feed.PackagePath("ModelDsl.Inference"));
+        Assert.Equal(["README.md", "lib/net10.0/ModelDsl.Inference.dll", "lib/net10.0/ModelDsl.Inference.xml"], PayloadEntries(package));
+        // A deployment needs ONNX Runtime and nothing of TorchSharp or the generator.
+        Assert.Equal([("Microsoft.ML.OnnxRuntime", "1.32.0")], Dependencies(package).Select(d => (d.Id, d.Version)));
     }
 
     // One dependency, on this very version of ModelDsl, with all its assets: the generator and the build fix flow

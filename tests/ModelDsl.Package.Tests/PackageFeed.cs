@@ -34,7 +34,7 @@ public sealed class PackageFeed : IDisposable
     public const string TorchSharpVersion = "0.107.0";
 
     /// <summary>The packages, core first.</summary>
-    public static readonly IReadOnlyList<string> PackageIds = ["ModelDsl", "ModelDsl.Training", "ModelDsl.Models"];
+    public static readonly IReadOnlyList<string> PackageIds = ["ModelDsl", "ModelDsl.Training", "ModelDsl.Models", "ModelDsl.Inference"];
 
     private readonly string globalPackages;
 

@@ -11,6 +11,16 @@ public sealed class CausalSelfAttentionAttribute : LayerAttribute
 
     /// <summary>Dropout on the attention weights and the output (a number or a hyperparameter name).</summary>
     public object Dropout { get; set; } = 0.0;
+
+    /// <summary>
+    /// Whether queries and keys are rotated by their position (rotary embedding, Su et al. 2021), as LLaMA does: each
+    /// head's pairs of features <c>(2i, 2i + 1)</c> turn by <c>t · RotaryBase^(−2i / headSize)</c> at position <c>t</c>.
+    /// The head size must be even.
+    /// </summary>
+    public bool Rotary { get; set; }
+
+    /// <summary>The base of the rotary frequencies (default 10000; LLaMA 3 uses 500000).</summary>
+    public double RotaryBase { get; set; } = 10000;
 }
 
 /// <summary>
@@ -35,6 +45,19 @@ public sealed class AttentionAttribute : LayerAttribute
 
     /// <summary>A <c>[B, S]</c> boolean tap, true at padded key positions, or <see langword="null"/>.</summary>
     public string? KeyPadding { get; set; }
+
+    /// <summary>
+    /// Whether queries and keys are rotated by their position (rotary embedding, Su et al. 2021), as LLaMA does: each
+    /// head's pairs of features <c>(2i, 2i + 1)</c> turn by <c>t · RotaryBase^(−2i / headSize)</c> at position <c>t</c>.
+    /// The head size must be even.
+    /// </summary>
+    public bool Rotary { get; set; }
+
+    /// <summary>The base of the rotary frequencies (default 10000; LLaMA 3 uses 500000).</summary>
+    public double RotaryBase { get; set; } = 10000;
+
+    /// <summary>Whether the four projections add learned biases (default <see langword="true"/>; LLaMA has none).</summary>
+    public bool Bias { get; set; } = true;
 }
 
 /// <summary>

@@ -48,3 +48,16 @@ public sealed class AvgPool2dAttribute(object kernel) : StepAttribute
     /// <summary>Implicit zero padding on each side (default 0).</summary>
     public object Padding { get; set; } = 0;
 }
+
+/// <summary>
+/// Takes the slice at <c>index</c> along <c>dim</c> and drops that dimension, as <c>x[:, 0]</c> takes ViT's class token:
+/// <c>Select(1, 0)</c> turns <c>[B, T, E]</c> into <c>[B, E]</c>. Negative values count from the end.
+/// </summary>
+public sealed class SelectAttribute(int dim, int index) : StepAttribute
+{
+    /// <summary>The dimension dropped, counted from the batch at 0.</summary>
+    public int Dim { get; } = dim;
+
+    /// <summary>The position taken along it; −1 is the last.</summary>
+    public int Index { get; } = index;
+}

@@ -42,12 +42,13 @@ internal static class MemberChecker
         Layer? layer = null;
         string? layerKind = null;
         var parts = new List<(TapRef, EquatableArray<Dim>)>();
+        var ended = false;
         if (member.TypeMetadataName == IdentityModule && !steps.Any(s => s.AttributeName == nameof(IdentityAttribute)))
             (layer, layerKind, ops) = (new IdentityLayer(), "Identity", new List<OpPlan> { new(new IdentityLayer(), shape) });
 
         foreach (var step in steps)
         {
-            if (parts.Count > 0)
+            if (ended)
             {
                 context.Report(DiagnosticDescriptors.SplitHasNoValue, step.Location ?? member.Location, member.Name, string.Join(", ", parts.Select(p => p.Item1.Name)));
                 return null;
@@ -78,7 +79,10 @@ internal static class MemberChecker
             ops.Add(new OpPlan(result.Op, result.Output));
             shape = result.Output;
             if (result.Parts is { } produced)
+            {
                 parts.AddRange(produced);
+                ended |= result.Op is IProducesTaps { EndsMember: true };
+            }
         }
 
         if (layer is null)
@@ -90,7 +94,7 @@ internal static class MemberChecker
         var key = StateKeys.Read(context, member);
         if (key is null)
             return null;
-        var plan = new MemberPlan(member.Name, member.Modifiers, member.TypeName, input.Ref, layer, ops.ToEquatableArray(), input.Shape, shape, layer.Parameters, HasValue: parts.Count == 0, key);
+        var plan = new MemberPlan(member.Name, member.Modifiers, member.TypeName, input.Ref, layer, ops.ToEquatableArray(), input.Shape, shape, layer.Parameters, HasValue: !ended, key);
         return new CheckedMember(plan, layerKind!, parts);
     }
 

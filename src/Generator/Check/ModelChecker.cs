@@ -161,8 +161,7 @@ internal static class ModelChecker
 
     private static bool StartsWithInput(MemberSpec member) => member.Steps.Count > 0 && member.Steps[0].AttributeName == nameof(InputAttribute);
 
-    private static EquatableArray<string> PartsOf(MemberPlan member)
-        => member.Ops.Select(o => o.Op).OfType<IProducesTaps>().SelectMany(o => o.Produced).Select(p => p.Name).ToEquatableArray();
+    private static EquatableArray<string> PartsOf(MemberPlan member) => member.Produced.Select(p => p.Name).ToEquatableArray();
 
     private static string PartNames(MemberPlan member) => string.Join(", ", PartsOf(member));
 

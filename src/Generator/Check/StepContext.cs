@@ -9,8 +9,8 @@ using ModelDsl.Generator.Shapes;
 namespace ModelDsl.Generator.Check;
 
 /// <summary>
-/// What a kind's shape rule returns: the typed operation and the shape it produces; a split also names the parts
-/// it produces, which become taps.
+/// What a kind's shape rule returns: the typed operation and the shape it produces; a split (or a recurrent layer)
+/// also names the parts (final states) it produces, which become taps.
 /// </summary>
 internal sealed record Checked(Op Op, EquatableArray<Dim> Output, IReadOnlyList<(TapRef Part, EquatableArray<Dim> Shape)>? Parts = null);
 

@@ -80,6 +80,26 @@ internal static class DiagnosticDescriptors
         "Method '{0}' cannot be a step of '{1}': {2}",
         "A [Call] method returns Tensor, is neither generic nor overloaded, takes the flowing value and then one Tensor per With tap, and declares its shape contract: one [Shape] on each parameter and one [return: Shape].");
 
+    public static readonly DiagnosticDescriptor RecurrentStateCount = Error(
+        "MDL0014", Declaration, "Recurrent state names do not match the layer's state",
+        "{0} on '{1}': {2} names {3} value(s), but an {0}'s state is two tensors (h, c); name both, in that order, or none",
+        "An LSTM's state is two tensors, (h, c), and a GRU's one, h: InitialState and FinalState name one tap per tensor, in that order, or are left unset (zeros in, no state out).");
+
+    public static readonly DiagnosticDescriptor NestingCycle = Error(
+        "MDL0015", Declaration, "A model contains itself",
+        "Member '{0}' of type '{1}' makes a model contain itself ({2}); a nested model must be another model",
+        "A [Nested] member's type must be another model: a model that contains itself, directly or through the models it nests, would need an infinite module tree.");
+
+    public static readonly DiagnosticDescriptor RealOutOfRange = Error(
+        "MDL0016", Declaration, "Number out of range",
+        "{0} on '{1}': {2}",
+        "A real-valued setting lies outside the values its layer accepts: a normalisation's Eps is zero or more, a rotary embedding's RotaryBase exceeds 1.");
+
+    public static readonly DiagnosticDescriptor ArgumentsConflict = Error(
+        "MDL0017", Declaration, "Arguments cannot be combined",
+        "{0} on '{1}': {2}",
+        "Two settings of one attribute contradict each other, such as rotary positions, which compare positions within one sequence, on attention over another sequence's Memory.");
+
     public static readonly DiagnosticDescriptor DuplicateDeclaration = Error(
         "MDL0020", Declaration, "Declared more than once",
         "'{0}' of '{1}' is declared more than once",
@@ -321,6 +341,31 @@ internal static class DiagnosticDescriptors
         "MDL0126", Shapes, "Generator and discriminator take different conditions",
         "Generator '{0}' takes the conditions {1} but discriminator '{2}' takes {3}",
         "A conditional pairing's generator takes the noise and then its conditions; the discriminator takes the sample and then the same conditions, of the same shapes.");
+
+    public static readonly DiagnosticDescriptor GroupsDoNotDivideChannels = Error(
+        "MDL0127", Shapes, "Channels are not a multiple of the groups",
+        "GroupNorm on '{0}': the {1} channels of {2} cannot be cut into {3} equal groups",
+        "GroupNorm normalises equal groups of channels, so the channel count flowing into it must be a multiple of its group count, as PyTorch's nn.GroupNorm requires.");
+
+    public static readonly DiagnosticDescriptor RecurrentStateMismatch = Error(
+        "MDL0128", Shapes, "Recurrent state has the wrong shape",
+        "{0} '{1}': the initial state '{2}' must be {3} ([layers * directions, B, hidden]) but is {4}",
+        "A recurrent layer's initial state taps must have the shape [layers * directions, B, hidden], as PyTorch's nn.LSTM and nn.GRU with batch_first=True expect.");
+
+    public static readonly DiagnosticDescriptor RotaryOddHeadSize = Error(
+        "MDL0129", Shapes, "Rotary embedding needs an even head size",
+        "{0} '{1}': rotary embedding turns pairs of features, but each of the {2} heads of width {3} has {4} features",
+        "Rotary position embedding turns pairs of features in each head, so each head's width (the embedding divided by the head count) must be even.");
+
+    public static readonly DiagnosticDescriptor LearnedShapeMismatch = Error(
+        "MDL0130", Shapes, "Learned tensor does not fit the value",
+        "Learned '{0}' of shape {1} must broadcast to the value {2} without changing its shape",
+        "A Learned tensor is added to the value it follows: its declared shape must broadcast to the value's without growing it (a batch dim of 1, or a trailing shape).");
+
+    public static readonly DiagnosticDescriptor IndexOutOfRange = Error(
+        "MDL0131", Shapes, "Index out of range",
+        "Select on '{0}': index {1} is out of range for dim {2} of {3}",
+        "Select takes one position of a dim, so its index must lie within that dim's size: 0 to size - 1, or -size to -1 counted from the end.");
 
     public static readonly DiagnosticDescriptor AttentionOperandMismatch = Error(
         "MDL0140", Shapes, "Attention memory or padding mask does not fit",

@@ -193,7 +193,7 @@ internal static class ForwardEmitter
         {
             var column = plan.Column?.FirstOrDefault(l => l.Member == member.Name);
             w.Line();
-            w.Line($"// {member.Name}: {ShapeText.Format(member.InputShape)} → {(member.HasValue ? ShapeText.Format(member.OutputShape) : PartsText(member))}");
+            w.Line($"// {member.Name}: {ShapeText.Format(member.InputShape)} → {member.OutputText}");
             var f = new ForwardLowering(w, locals, symbols, model, member, locals.Of(member.Input)) { PositionOffset = positionOffset };
             for (var o = 0; o < member.Ops.Count; o++)
             {
@@ -222,7 +222,4 @@ internal static class ForwardEmitter
         var outputs = plan.Outputs.Select(o => $"scope.MoveToOuter({locals.Of(o.Tap)})").ToList();
         w.Line($"return {(plan.ReturnsTuple ? "(" + string.Join(", ", outputs) + ")" : outputs[0])};");
     }
-
-    private static string PartsText(MemberPlan member)
-        => string.Join(", ", member.Ops.Select(o => o.Op).OfType<IProducesTaps>().SelectMany(p => p.Produced).Select(p => p.Name));
 }

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using ModelDsl.Generator.Plan;
 using ModelDsl.Generator.Shapes;
 
@@ -63,6 +65,21 @@ internal sealed class ForwardLowering
     public void Assign(string expression)
     {
         _writer.Line(Declared ? $"{Target} = {expression};" : $"var {Target} = {expression};");
+        Declared = true;
+        Value = Target;
+    }
+
+    /// <summary>
+    /// Assigns the first element of a tuple-valued expression to the member's variable and the others to the locals of
+    /// <paramref name="taps"/> (a null tap is discarded): <c>var (rnn, h, c) = …</c>.
+    /// </summary>
+    public void AssignWith(IEnumerable<TapRef?> taps, string expression)
+    {
+        var names = taps.Select(t => t is null ? "_" : Local(t)).ToList();
+        if (Declared)
+            _writer.Line($"({Target}, {string.Join(", ", names.Select(n => n == "_" ? n : "var " + n))}) = {expression};");
+        else
+            _writer.Line($"var ({Target}, {string.Join(", ", names)}) = {expression};");
         Declared = true;
         Value = Target;
     }

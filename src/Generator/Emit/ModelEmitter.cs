@@ -143,15 +143,14 @@ internal static class ModelEmitter
         }
 
         var (owner, name) = containers.Register(w, member.StateKey);
-        w.Line($"{owner}register_module(\"{name}\", {member.FieldName});");
+        w.Line($"{owner}{(layer.IsParameter ? "register_parameter" : "register_module")}(\"{name}\", {member.FieldName});");
         foreach (var line in layer.AfterConstruction(c))
             w.Line(line);
     }
 
     private static void EmitProperty(IndentedWriter w, MemberPlan member)
     {
-        var output = member.HasValue ? ShapeText.Format(member.OutputShape) : string.Join(", ", member.Ops.Select(o => o.Op).OfType<IProducesTaps>().SelectMany(p => p.Produced).Select(p => p.Name));
-        w.Line($"/// <summary>{Xml(Chain(member))}: {Xml(ShapeText.Format(member.InputShape))} → {Xml(output)}; {Xml(SummaryTable.Count(member.Parameters))} parameters; state-dict key <c>{member.StateKey}</c>.</summary>");
+        w.Line($"/// <summary>{Xml(Chain(member))}: {Xml(ShapeText.Format(member.InputShape))} → {Xml(member.OutputText)}; {Xml(SummaryTable.Count(member.Parameters))} parameters; state-dict key <c>{member.StateKey}</c>.</summary>");
         w.Line($"{(member.Modifiers.Length > 0 ? member.Modifiers + " " : "")}partial {member.TypeName} {Naming.Escape(member.Name)} => {member.FieldName};");
         w.Line();
     }

@@ -36,6 +36,8 @@ internal sealed record ModelSpec(
 internal sealed record HyperParameterSpec(string Name, string Type, string? Value);
 
 /// <summary>A partial property decorated with layer and step attributes; <c>Setter</c> is a (rejected) setter's declaration, else "".</summary>
+/// <param name="Nested">The [Model] the property's type names, read in turn; null when it names none, or one that contains it.</param>
+/// <param name="NestingCycle">For a property whose model contains this model again, the chain: <c>Block → Inner → Block</c>.</param>
 internal sealed record MemberSpec(
     string Name,
     string Modifiers,
@@ -44,6 +46,7 @@ internal sealed record MemberSpec(
     string TypeMetadataName,
     EquatableArray<StepSpec> Steps,
     ModelSpec? Nested,
+    string? NestingCycle,
     LocationInfo? Location);
 
 /// <summary>

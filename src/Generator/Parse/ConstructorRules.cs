@@ -19,6 +19,11 @@ internal static class ConstructorRules
         var declared = Declared(type);
         var definitions = declared.Where(c => ModelParser.IsPartialDefinition(c.Syntax)).ToList();
 
+        // Every other constructor of a class with a primary constructor must chain to it, the generated one included.
+        if (PrimaryParameters(type) is { } primary)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelClass, LocationInfo.From(primary.GetLocation()), type.Name,
+                $"it has a primary constructor; remove the parameter list and declare the hyperparameters in 'public partial {type.Name}(...);'"));
+
         foreach (var (ctor, _) in declared.Where(c => c.Syntax.Modifiers.Any(SyntaxKind.PartialKeyword) && c.Syntax.Modifiers.Any(SyntaxKind.ExternKeyword)))
             Report(diagnostics, ctor, type, "its partial constructor is 'extern'; declare it without 'extern', the generator implements it");
         foreach (var (ctor, _) in definitions.Skip(1))
@@ -52,9 +57,15 @@ internal static class ConstructorRules
     /// <summary>Whether the class declares a constructor of its own taking what the generated one takes.</summary>
     public static bool HasClashingConstructor(INamedTypeSymbol type)
     {
+        if (PrimaryParameters(type) is not null)
+            return true;
         var declared = Declared(type);
         return Clashing(declared, declared.Where(c => ModelParser.IsPartialDefinition(c.Syntax)).Select(c => c.Symbol).FirstOrDefault()).Any();
     }
+
+    // The parameter list of a primary constructor, if a declaration of the class has one.
+    private static ParameterListSyntax? PrimaryParameters(INamedTypeSymbol type)
+        => type.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>().Select(d => d.ParameterList).FirstOrDefault(p => p is not null);
 
     // The instance constructors declared in source, in source order.
     private static List<(IMethodSymbol Symbol, ConstructorDeclarationSyntax Syntax)> Declared(INamedTypeSymbol type)

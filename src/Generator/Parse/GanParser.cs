@@ -55,8 +55,8 @@ internal static class GanParser
             Naming.Escape(type.Name),
             generator!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             discriminator!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-            ModelParser.ReadModel(generator, ignored, depth: 0, cancellationToken),
-            ModelParser.ReadModel(discriminator, ignored, depth: 0, cancellationToken),
+            ModelParser.ReadModel(generator, ignored, nesting: [], cancellationToken),
+            ModelParser.ReadModel(discriminator, ignored, nesting: [], cancellationToken),
             access.All(a => a == "public") ? "public" : "internal",
             TypeNames.HintName(type),
             location);

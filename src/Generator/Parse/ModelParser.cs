@@ -56,7 +56,7 @@ internal static class ModelParser
         if (type.IsStatic || hasBaseClass || type.IsFileLocal)
             return new ParseResult(null, diagnostics.ToEquatableArray());
 
-        var model = ReadModel(type, diagnostics, depth: 0, cancellationToken);
+        var model = ReadModel(type, diagnostics, nesting: [], cancellationToken);
         MissingTypes(type, model, compilation, diagnostics);
         DeclarationRules.Check(type, model, diagnostics);
         ConstructorRules.Check(type, model, diagnostics);
@@ -89,8 +89,10 @@ internal static class ModelParser
         }
     }
 
-    internal static ModelSpec ReadModel(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics, int depth, CancellationToken cancellationToken)
+    /// <summary>Reads a model that the models of <paramref name="nesting"/> nest, outermost first (empty for a model of its own).</summary>
+    internal static ModelSpec ReadModel(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics, IReadOnlyList<INamedTypeSymbol> nesting, CancellationToken cancellationToken)
     {
+        var path = nesting.Concat([type]).ToList();
         var (parameters, ctorModifiers) = ReadConstructor(type);
         var constants = type.GetMembers().OfType<IFieldSymbol>()
             .Where(f => f.IsConst && f.HasConstantValue)
@@ -104,7 +106,7 @@ internal static class ModelParser
             var steps = ReadSteps(member);
             if (steps.Count == 0)
                 continue;
-            var spec = ReadMember(member, steps, diagnostics, depth, cancellationToken);
+            var spec = ReadMember(member, steps, diagnostics, path, cancellationToken);
             if (spec is not null)
                 members.Add(spec);
         }
@@ -191,7 +193,7 @@ internal static class ModelParser
         return false;
     }
 
-    private static MemberSpec? ReadMember(ISymbol member, List<StepSpec> steps, List<DiagnosticInfo> diagnostics, int depth, CancellationToken cancellationToken)
+    private static MemberSpec? ReadMember(ISymbol member, List<StepSpec> steps, List<DiagnosticInfo> diagnostics, List<INamedTypeSymbol> path, CancellationToken cancellationToken)
     {
         var location = LocationInfo.From(member.Locations.FirstOrDefault() ?? Location.None);
         if (member is not IPropertySymbol property)
@@ -225,10 +227,18 @@ internal static class ModelParser
         var type = property.Type as INamedTypeSymbol;
         var metadataName = type is null ? property.Type.ToDisplayString() : MetadataName(type);
         ModelSpec? nested = null;
+        string? cycle = null;
         var modelType = metadataName == KnownNames.ModuleList && type!.TypeArguments.Length == 1 ? type.TypeArguments[0] as INamedTypeSymbol : type;
-        // Only a class can be a model ([Model] elsewhere is a compiler error); anything else is no nested model.
-        if (modelType is { TypeKind: TypeKind.Class } && IsModel(modelType) && depth < MaxNestingDepth)
-            nested = ReadModel(modelType, new List<DiagnosticInfo>(), depth + 1, cancellationToken);
+        // Only a class can be a model ([Model] elsewhere is a compiler error); anything else is no nested model. A model
+        // that contains itself, directly or through others, is not read again: its check reports the cycle.
+        if (modelType is { TypeKind: TypeKind.Class } && IsModel(modelType))
+        {
+            var start = path.FindIndex(t => SymbolEqualityComparer.Default.Equals(t, modelType));
+            if (start >= 0)
+                cycle = string.Join(" → ", path.Skip(start).Select(t => t.Name).Concat([modelType.Name]));
+            else if (path.Count <= MaxNestingDepth)
+                nested = ReadModel(modelType, new List<DiagnosticInfo>(), path, cancellationToken);
+        }
 
         return new MemberSpec(
             property.Name,
@@ -238,6 +248,7 @@ internal static class ModelParser
             metadataName,
             steps.ToEquatableArray(),
             nested,
+            cycle,
             location);
     }
 

@@ -25,6 +25,12 @@ internal abstract record Layer : Op
     /// <summary>The weight another member's <c>TiedTo</c> may share, as <c>[out, in]</c>; null when there is none to share.</summary>
     public virtual EquatableArray<Dim>? TiedWeight => null;
 
+    /// <summary>
+    /// Whether the member holds a learned tensor (a <c>Parameter</c>, registered with <c>register_parameter</c> under the
+    /// member's key) rather than a module.
+    /// </summary>
+    public virtual bool IsParameter => false;
+
     /// <summary>How many copies the member holds (a <c>ModuleList</c>), or null for one module.</summary>
     public virtual Dim? Repeat => null;
 

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using ModelDsl.Generator.Model;
 using ModelDsl.Generator.Shapes;
 
@@ -47,6 +49,19 @@ internal sealed record MemberPlan(
 {
     /// <summary>The private field holding the module.</summary>
     public string FieldName => Naming.FieldName(Name);
+
+    /// <summary>The taps its operations produce: the parts of a split, a recurrent layer's final state.</summary>
+    public IEnumerable<TapRef> Produced => Ops.Select(o => o.Op).OfType<IProducesTaps>().SelectMany(p => p.Produced);
+
+    /// <summary>What it produces, as comments and docs show it: <c>[B, 10]</c>, <c>mu, logVar</c> or <c>[B, T, 64] and H, C</c>.</summary>
+    public string OutputText
+    {
+        get
+        {
+            var produced = string.Join(", ", Produced.Select(p => p.Name));
+            return !HasValue ? produced : produced.Length == 0 ? ShapeText.Format(OutputShape) : ShapeText.Format(OutputShape) + " and " + produced;
+        }
+    }
 }
 
 /// <summary>An operation and the shape of what it produces.</summary>

@@ -84,8 +84,14 @@ internal readonly record struct TapUse(TapRef Tap, ValueUse Use);
 /// <summary>A named value: a <c>Forward</c> argument, an earlier member's output, or a part of a split.</summary>
 internal sealed record TapRef(string Name);
 
-/// <summary>An operation that produces named taps of its own (the parts of a split).</summary>
+/// <summary>An operation that produces named taps of its own: the parts of a split, a recurrent layer's final state.</summary>
 internal interface IProducesTaps
 {
     EquatableArray<TapRef> Produced { get; }
+
+    /// <summary>
+    /// Whether the member ends here with only the produced taps (a split), rather than keeping a value of its own
+    /// beside them (a recurrent layer's output sequence beside its final state).
+    /// </summary>
+    bool EndsMember { get; }
 }

@@ -8,7 +8,9 @@ namespace ModelDsl.Layers;
 /// Multi-head attention of the original Transformer (Vaswani et al. 2017): queries from <c>x</c>
 /// <c>[B, T, embed]</c>, keys and values from <c>memory</c> <c>[B, S, embed]</c> (the same tensor for
 /// self-attention), an optional key padding mask <c>[B, S]</c> (true where a key is padding) and an optional
-/// causal mask. Projections: <c>query</c>, <c>key</c>, <c>value</c>, <c>out</c>.
+/// causal mask. Projections: <c>query</c>, <c>key</c>, <c>value</c>, <c>out</c>, with biases unless <c>bias</c> is false.
+/// With <c>rotary</c> the queries and keys of each head are rotated by their positions (<see cref="RotaryEmbedding"/>),
+/// as in LLaMA.
 /// </summary>
 public sealed partial class Attention : nn.Module<Tensor, Tensor, Tensor?, Tensor>
 {
@@ -20,17 +22,23 @@ public sealed partial class Attention : nn.Module<Tensor, Tensor, Tensor?, Tenso
     private readonly long _heads;
     private readonly double _dropout;
     private readonly bool _causal;
+    private readonly double? _rotaryBase;
 
-    /// <summary>Creates the four projections; <paramref name="embed"/> must be positive and divide evenly into <paramref name="heads"/>.</summary>
-    public Attention(long embed, long heads, double dropout = 0.0, bool causal = false)
+    /// <summary>
+    /// Creates the four projections; <paramref name="embed"/> must be positive and divide evenly into
+    /// <paramref name="heads"/>, and with <paramref name="rotary"/> the head size must be even.
+    /// </summary>
+    public Attention(long embed, long heads, double dropout = 0.0, bool causal = false, bool rotary = false, double rotaryBase = RotaryEmbedding.DefaultBase, bool bias = true)
         : base(nameof(Attention))
     {
         HeadSplit.Check(nameof(Attention), embed, heads);
-        (_embed, _heads, _dropout, _causal) = (embed, heads, dropout, causal);
-        query = nn.Linear(embed, embed);
-        key = nn.Linear(embed, embed);
-        value = nn.Linear(embed, embed);
-        @out = nn.Linear(embed, embed);
+        if (rotary)
+            HeadSplit.CheckRotary(nameof(Attention), embed, heads, rotaryBase);
+        (_embed, _heads, _dropout, _causal, _rotaryBase) = (embed, heads, dropout, causal, rotary ? rotaryBase : null);
+        query = nn.Linear(embed, embed, hasBias: bias);
+        key = nn.Linear(embed, embed, hasBias: bias);
+        value = nn.Linear(embed, embed, hasBias: bias);
+        @out = nn.Linear(embed, embed, hasBias: bias);
         register_module(nameof(query), query);
         register_module(nameof(key), key);
         register_module(nameof(value), value);
@@ -48,6 +56,8 @@ public sealed partial class Attention : nn.Module<Tensor, Tensor, Tensor?, Tenso
         var q = Heads(query.call(x), time);
         var k = Heads(key.call(memory), source);
         var v = Heads(value.call(memory), source);
+        if (_rotaryBase is { } theta)
+            (q, k) = (RotaryEmbedding.Apply(q, 0, theta), RotaryEmbedding.Apply(k, 0, theta));
 
         // scaled_dot_product_attention takes a boolean mask that is true where attention is allowed.
         Tensor? allowed = null;

@@ -7,12 +7,13 @@ namespace ModelDsl.Layers;
 /// <summary>
 /// Multi-head causal self-attention as in GPT-2 and nanoGPT: one fused query/key/value projection
 /// (<c>c_attn</c>), <c>scaled_dot_product_attention</c> with a causal mask, and an output projection
-/// (<c>c_proj</c>). Input and output are <c>[B, T, embed]</c>.
+/// (<c>c_proj</c>). Input and output are <c>[B, T, embed]</c>. With <c>rotary</c> the queries and keys of each head
+/// are rotated by their positions (<see cref="RotaryEmbedding"/>).
 /// </summary>
 /// <remarks>
 /// For incremental decoding set <see cref="Cache"/>: each call then appends its keys and values to the cache and
 /// its <c>T</c> queries attend to every cached position plus, causally, to the new ones (positions are the
-/// cache's length onwards, so the caller adds position embeddings at that offset).
+/// cache's length onwards, so the caller adds position embeddings at that offset; rotary positions follow by themselves).
 /// </remarks>
 public sealed partial class CausalSelfAttention : nn.Module<Tensor, Tensor>
 {
@@ -21,13 +22,19 @@ public sealed partial class CausalSelfAttention : nn.Module<Tensor, Tensor>
     private readonly long _embed;
     private readonly long _heads;
     private readonly double _dropout;
+    private readonly double? _rotaryBase;
 
-    /// <summary>Creates the projections; <paramref name="embed"/> must be positive and divide evenly into <paramref name="heads"/>.</summary>
-    public CausalSelfAttention(long embed, long heads, double dropout = 0.0)
+    /// <summary>
+    /// Creates the projections; <paramref name="embed"/> must be positive and divide evenly into
+    /// <paramref name="heads"/>, and with <paramref name="rotary"/> the head size must be even.
+    /// </summary>
+    public CausalSelfAttention(long embed, long heads, double dropout = 0.0, bool rotary = false, double rotaryBase = RotaryEmbedding.DefaultBase)
         : base(nameof(CausalSelfAttention))
     {
         HeadSplit.Check(nameof(CausalSelfAttention), embed, heads);
-        (_embed, _heads, _dropout) = (embed, heads, dropout);
+        if (rotary)
+            HeadSplit.CheckRotary(nameof(CausalSelfAttention), embed, heads, rotaryBase);
+        (_embed, _heads, _dropout, _rotaryBase) = (embed, heads, dropout, rotary ? rotaryBase : null);
         c_attn = nn.Linear(embed, 3 * embed);
         c_proj = nn.Linear(embed, embed);
         register_module(nameof(c_attn), c_attn);
@@ -51,6 +58,12 @@ public sealed partial class CausalSelfAttention : nn.Module<Tensor, Tensor>
         // unbind stacks the three gradients once, where three selects each zero-fill a full-size gradient and add.
         var qkv = c_attn.call(x).view(batch, time, 3, _heads, headSize).permute(2, 0, 3, 1, 4).unbind(0);
         var (q, k, v) = (qkv[0], qkv[1], qkv[2]);
+        if (_rotaryBase is { } theta)
+        {
+            // Positions continue after the cached ones.
+            var past = Cache?.Length ?? 0;
+            (q, k) = (RotaryEmbedding.Apply(q, past, theta), RotaryEmbedding.Apply(k, past, theta));
+        }
 
         var y = Cache is { } cache
             ? AttendCached(cache, q, k, v, time)

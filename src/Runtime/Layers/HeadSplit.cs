@@ -13,4 +13,14 @@ internal static class HeadSplit
         if (heads <= 0 || embed % heads != 0)
             throw new ShapeMismatchException(layer, $"embed ({embed}) must be a positive multiple of heads ({heads})");
     }
+
+    /// <summary>Throws unless each head's size is even (rotary embedding turns pairs of features) and the base exceeds 1.</summary>
+    /// <exception cref="ShapeMismatchException">It is not; the message names <paramref name="layer"/>.</exception>
+    public static void CheckRotary(string layer, long embed, long heads, double rotaryBase)
+    {
+        if (embed / heads % 2 != 0)
+            throw new ShapeMismatchException(layer, $"rotary embedding needs an even head size, not embed / heads = {embed} / {heads} = {embed / heads}");
+        if (!(rotaryBase > 1))
+            throw new ShapeMismatchException(layer, $"the rotary base ({rotaryBase}) must exceed 1");
+    }
 }

@@ -571,6 +571,47 @@ public sealed class FuzzRegressionTests
                 public partial Tensor Forward([Shape("B", 784)] Tensor x);
             }
             """,
+        ["Primary_constructor_on_a_model"] = Usings + """
+            [Model]
+            public sealed partial class Classifier(int width)
+            {
+                public partial Classifier(int classes);
+                [Linear("classes")] partial Linear Output { get; }
+                public partial Tensor Forward([Shape("B", 784)] Tensor x);
+            }
+            """,
+
+        // ---- hangs: a model that contains itself was read again at each of its members, 8 levels deep ----
+        ["Model_containing_itself_in_several_members"] = Usings + """
+            [Model]
+            public sealed partial class Unit
+            {
+                public partial Unit(int width);
+                [Linear("width"), ReLU] partial Linear Fc { get; }
+                [Nested("width")] partial Unit A { get; }
+                [Nested("width")] partial Unit B { get; }
+                [Nested("width")] partial Unit C { get; }
+                [Nested("width")] partial Unit D { get; }
+                [Nested("width")] partial Unit E { get; }
+                public partial Tensor Forward([Shape("B", "width")] Tensor x);
+            }
+            """,
+        ["Models_containing_each_other"] = Usings + """
+            [Model]
+            public sealed partial class Outer
+            {
+                [Nested, Nested] partial Inner Body { get; }
+                public partial Tensor Forward([Shape("B", 8)] Tensor x);
+            }
+
+            [Model]
+            public sealed partial class Inner
+            {
+                [Nested] partial Outer Back { get; }
+                [Nested] partial ModuleList<Inner> Again { get; }
+                public partial Tensor Forward([Shape("B", 8)] Tensor x);
+            }
+            """,
         ["Syntax_error_inside_a_layer_attribute"] = Usings + """
             [Model]
             public sealed partial class Features

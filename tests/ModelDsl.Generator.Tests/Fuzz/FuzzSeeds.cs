@@ -107,6 +107,7 @@ internal static class FuzzSeeds
         yield return Inline("GanAndColumn", GanAndColumn);
         yield return Inline("Wiring", Wiring);
         yield return Inline("ShapeSteps", ShapeSteps);
+        yield return Inline("SequenceLayers", SequenceLayers);
         yield return Inline("TestModels.Repeated", TestModels.Repeated);
     }
 
@@ -353,6 +354,51 @@ internal static class FuzzSeeds
 
             [return: Shape("N", "T", "D")]
             static Tensor Blend([Shape("N", "T", "D")] Tensor a, [Shape("N", "T", "D")] Tensor b) => a * b;
+        }
+        """;
+
+    /// <summary>
+    /// The catalogue's second layer set: Conv1d, GroupNorm, RMSNorm, an LSTM with state taps in and out, a bidirectional
+    /// GRU, learned tokens and a learned bias, rotary attention with and without bias, and Select.
+    /// </summary>
+    public const string SequenceLayers = TestModels.Usings + """
+        [Model(Onnx = false)]
+        public sealed partial class SequenceLayers
+        {
+            public partial SequenceLayers(int channels, int hidden, int layers, double dropout);
+
+            [Conv1d("channels", Kernel = 5, Padding = "same")]
+            partial Conv1d Conv { get; }
+
+            [GroupNorm(4), SiLU, Transpose(1, 2)]
+            partial GroupNorm Norm { get; }
+
+            [LSTM("hidden", Layers = "layers", Dropout = "dropout", InitialState = new[] { "h0", "c0" }, FinalState = new[] { "H", "C" })]
+            partial LSTM Rnn { get; }
+
+            [GRU("hidden", Bidirectional = true, FinalState = "G")]
+            partial GRU Back { get; }
+
+            [ClassToken(Count = 2)]
+            partial Parameter Tokens { get; }
+
+            [Learned(1, 1, "2 * hidden")]
+            partial Parameter Bias { get; }
+
+            [RMSNorm(Eps = 1e-6)]
+            partial ModelDsl.Layers.RMSNorm Norm2 { get; }
+
+            [CausalSelfAttention(Heads = 2, Rotary = true, RotaryBase = 500000.0)]
+            partial ModelDsl.Layers.CausalSelfAttention Attn { get; }
+
+            [Attention(Heads = 4, Causal = true, Rotary = true, Bias = false), Select(1, -1)]
+            partial ModelDsl.Layers.Attention Pool { get; }
+
+            [Linear(3)]
+            partial Linear Head { get; }
+
+            public partial (Tensor Head, Tensor H, Tensor C, Tensor G) Forward(
+                [Shape("B", 8, "T")] Tensor x, [Shape("layers", "B", "hidden")] Tensor h0, [Shape("layers", "B", "hidden")] Tensor c0);
         }
         """;
 }

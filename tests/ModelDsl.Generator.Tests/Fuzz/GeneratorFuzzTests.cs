@@ -82,7 +82,8 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
             "[Model", "[Gan(", "ProgressiveColumn", "Linear(", "Conv2d(", "ConvTranspose2d(", "Padding = \"same\"", "MaxPool2d(", "AvgPool2d(",
             "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding(", "Dropout(", "Flatten", "Reshape(", "ReLU", "LeakyReLU(", "GELU", "Tanh",
             "Sigmoid", "Softmax", "LogSoftmax", "Residual", "Input(", "Concat(", "Nested(", "Repeat =", "Inputs =", "CausalSelfAttention(",
-            "Attention(", "PositionalEmbedding(", "SinusoidalEncoding", "TiedTo =", "Shape(",
+            "Attention(", "PositionalEmbedding(", "SinusoidalEncoding", "TiedTo =", "Shape(", "Conv1d(", "GroupNorm(", "RMSNorm", "LSTM(",
+            "GRU(", "InitialState =", "FinalState =", "ClassToken", "Learned", "Rotary = true", "Bias = false", "Select(",
         ];
         Assert.All(expected, token => Assert.Contains(token, all, StringComparison.Ordinal));
     }

@@ -141,6 +141,13 @@ internal sealed class SourceMutator
         "AdaptiveAvgPool2d(\"{hp}\", {num})", "Upsample({num})", "Upsample(2, Bilinear = true)", "Add(\"{tap}\")",
         "Multiply(\"{tap}\")", "Scale({num})", "Scale(\"{hp}\")", "RandnLike", "Exp", "SiLU", "Mean({num})", "Mean(1, KeepDim = true)",
         "Identity", "Call(nameof(Forward))", "Call(\"{member}\", \"{tap}\")", "Call(\"Missing\")",
+        "Conv1d({num})", "Conv1d(\"{hp}\", Kernel = {num}, Stride = {num}, Padding = \"same\")", "GroupNorm({num})",
+        "GroupNorm(\"{hp}\", Eps = 0, Affine = false)", "RMSNorm", "RMSNorm(Eps = -1)", "LSTM({num})",
+        "LSTM(\"{hp}\", Layers = {num}, Bidirectional = true, InitialState = new[] { \"{tap}\", \"{tap}\" }, FinalState = new[] { \"h\", \"c\" })",
+        "LSTM(8, FinalState = new[] { \"{tap}\" })", "LSTM({num}, Dropout = 2.0, Bias = false)", "GRU({num}, InitialState = \"{tap}\", FinalState = \"{tap}\")",
+        "GRU(\"{hp}\", Dropout = \"{hp}\", Layers = \"{hp}\")", "ClassToken", "ClassToken(Count = {num})", "Learned", "Learned(1, {num}, \"{hp}\")",
+        "Learned()", "Learned(\"B\", \"T\")", "CausalSelfAttention(Rotary = true, RotaryBase = {num})", "Attention(Heads = {num}, Rotary = true, Bias = false)",
+        "Attention(Rotary = true, Memory = \"{tap}\")", "Select({num}, {num})", "Select(1, -1)",
     ];
 
     private static readonly string[] PropertyTypes =
@@ -149,7 +156,8 @@ internal sealed class SourceMutator
         "ModelDsl.Layers.CausalSelfAttention", "ModuleList<Linear>", "ModuleList<{class}>", "ModuleList<ModuleList<{class}>>", "{class}",
         "{class}[]", "{class}?", "Tensor", "int", "object", "Linear?", "Linear[]", "TorchSharp.Modules.Linear", "Unknown", "Sequential",
         "TorchSharp.torch.nn.Module<Tensor, Tensor>", "dynamic", "string", "MaxPool2d", "Dropout", "ModuleList<Unknown>", "ModuleList<>",
-        "Identity", "TorchSharp.Modules.Identity",
+        "Identity", "TorchSharp.Modules.Identity", "Conv1d", "GroupNorm", "ModelDsl.Layers.RMSNorm", "LSTM", "GRU", "Parameter",
+        "TorchSharp.Modules.Parameter",
     ];
 
     private static readonly string[] NewNames =
@@ -530,6 +538,7 @@ internal sealed class SourceMutator
             "Dropout", "Flatten", "Reshape", "ReLU", "LeakyReLU", "GELU", "Tanh", "Sigmoid", "Softmax", "LogSoftmax", "Residual", "Input",
             "Concat", "Nested", "CausalSelfAttention", "Attention", "PositionalEmbedding", "SinusoidalEncoding", "Shape", "Model", "Gan",
             "ProgressiveColumn", "LinearAttribute", "ModelDsl.Conv2d", "Unknown", "Layer", "Step", "System.Obsolete",
+            "Conv1d", "GroupNorm", "RMSNorm", "LSTM", "GRU", "ClassToken", "Learned", "Select",
         ]);
         c.Note = $"{attribute.Name} -> {name}";
         return Replace(c.Text, attribute.Name.Span, name);

@@ -74,7 +74,7 @@ public sealed class OnnxFileTests : OneThreadTests
         var data = exported.Path + ".data";
         Assert.True(File.Exists(data));
         var external = graph.Initializer.Where(i => i.DataLocation == global::Onnx.TensorProto.Types.DataLocation.External).ToList();
-        Assert.Contains(external, i => i.Name == "h.0.mlp_fc.weight");
+        Assert.Contains(external, i => i.Name == "transformer.h.0.mlp.c_fc.weight");
         Assert.All(external, i => Assert.Empty(i.RawData));
         Assert.All(external, i => Assert.Equal("0", (long.Parse(i.ExternalData.Single(e => e.Key == "offset").Value) % 4096).ToString()));
 

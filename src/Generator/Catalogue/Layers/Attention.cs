@@ -10,15 +10,16 @@ namespace ModelDsl.Generator.Catalogue.Layers;
 /// <summary>
 /// <c>[Attention]</c>: multi-head attention of the original Transformer (<c>ModelDsl.Layers.Attention</c>): queries from
 /// the flowing <c>[B, T, E]</c>, keys and values from the <see cref="Memory"/> tap <c>[B, S, E]</c> (else the value
-/// itself), optionally ignoring the keys the <see cref="KeyPadding"/> mask <c>[B, S]</c> marks, optionally causal.
+/// itself), optionally ignoring the keys the <see cref="KeyPadding"/> mask <c>[B, S]</c> marks, optionally causal, with
+/// rotary positions (self-attention only) and without biases when asked.
 /// </summary>
-internal sealed record AttentionLayer(Dim Embed, Dim Heads, RealArg Dropout, bool Causal, TapRef? Memory, TapRef? KeyPadding) : Layer
+internal sealed record AttentionLayer(Dim Embed, Dim Heads, RealArg Dropout, bool Causal, TapRef? Memory, TapRef? KeyPadding, double? RotaryBase, bool Bias) : Layer
 {
     public override string Name => "Attention";
 
     public override string ModuleType => "ModelDsl.Layers.Attention";
 
-    public override Dim Parameters => AttentionWidth.Parameters(Embed);
+    public override Dim Parameters => AttentionWidth.Parameters(Embed, Bias);
 
     public override IEnumerable<(string What, Dim Size)> ConstructionSizes => [(nameof(AttentionAttribute.Heads), Heads)];
 
@@ -34,7 +35,7 @@ internal sealed record AttentionLayer(Dim Embed, Dim Heads, RealArg Dropout, boo
     }
 
     public override string Construct(ConstructionLowering c)
-        => $"new global::ModelDsl.Layers.Attention({c.Code(Embed)}, {c.Code(Heads)}{AttentionWidth.DropoutArgument(c.Code(Dropout))}{(Causal ? ", causal: true" : "")})";
+        => $"new global::ModelDsl.Layers.Attention({c.Code(Embed)}, {c.Code(Heads)}{AttentionWidth.DropoutArgument(c.Code(Dropout))}{(Causal ? ", causal: true" : "")}{AttentionWidth.RotaryArguments(RotaryBase)}{(Bias ? "" : ", bias: false")})";
 
     protected override string Apply(ForwardLowering f)
         => $"{f.Field}.call({f.Value}, {(Memory is null ? f.Value : f.Local(Memory))}, {(KeyPadding is null ? "null" : f.Local(KeyPadding))})";
@@ -49,8 +50,14 @@ internal sealed record AttentionLayer(Dim Embed, Dim Heads, RealArg Dropout, boo
         if (AttentionWidth.Read(s, nameof(AttentionAttribute.Heads), nameof(AttentionAttribute.Dropout)) is not var (embed, heads, dropout))
             return null;
         var causal = s.Bool(nameof(AttentionAttribute.Causal), false);
-        if (causal is null)
+        var bias = s.Bool(nameof(AttentionAttribute.Bias), true);
+        if (causal is null || bias is null)
             return null;
+        if (!AttentionWidth.ReadRotary(s, embed, heads, nameof(AttentionAttribute.Rotary), nameof(AttentionAttribute.RotaryBase), out var theta))
+            return null;
+        // Rotary positions compare a query's position with a key's in one sequence; a memory has positions of its own.
+        if (theta is not null && s.Has(nameof(AttentionAttribute.Memory)))
+            return s.Fail(DiagnosticDescriptors.ArgumentsConflict, s.Kind, s.MemberName, "Rotary applies to self-attention; it cannot be combined with Memory");
 
         TapRef? memory = null;
         var source = s.Shape[1];
@@ -79,6 +86,6 @@ internal sealed record AttentionLayer(Dim Embed, Dim Heads, RealArg Dropout, boo
             padding = tap.Ref;
         }
 
-        return new Checked(new AttentionLayer(embed, heads, dropout, causal.Value, memory, padding), s.Shape);
+        return new Checked(new AttentionLayer(embed, heads, dropout, causal.Value, memory, padding, theta, bias.Value), s.Shape);
     }
 }

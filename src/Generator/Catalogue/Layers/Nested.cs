@@ -66,6 +66,8 @@ internal sealed record NestedLayer(string Type, string ShortName, EquatableArray
     {
         var member = s.Member;
         var nested = member.Nested;
+        if (member.NestingCycle is { } cycle)
+            return s.Fail(DiagnosticDescriptors.NestingCycle, member.Name, member.TypeName.Split('.').Last(), cycle);
         if (nested is null)
             return s.Fail(DiagnosticDescriptors.PropertyTypeMismatch, member.Name, $"[Nested] needs a property whose type is a [Model] class (or ModuleList<T> of one with Repeat), not '{member.TypeName}'");
 
@@ -109,6 +111,9 @@ internal sealed record NestedLayer(string Type, string ShortName, EquatableArray
         if (plan is null)
         {
             var first = nestedContext.Diagnostics.FirstOrDefault();
+            // A cycle through the nested model runs through this member too: report it here as such.
+            if (first?.Descriptor == DiagnosticDescriptors.NestingCycle)
+                return s.Fail(DiagnosticDescriptors.NestingCycle, member.Name, member.TypeName.Split('.').Last(), first.Arguments[2]);
             // The nested model's own mismatch message already says what does not fit; other errors are quoted whole.
             var detail = first is null ? "it does not check"
                 : first.Descriptor == DiagnosticDescriptors.NestedInputMismatch ? first.Arguments[2]

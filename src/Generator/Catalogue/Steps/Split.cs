@@ -24,6 +24,8 @@ internal sealed record SplitOp(bool Chunk, EquatableArray<TapRef> Parts, Equatab
 
     public EquatableArray<TapRef> Produced => Parts;
 
+    public bool EndsMember => true;
+
     // Each part is a view of the value: narrow(dim, start, size).
     public override void Lower(ForwardLowering f)
     {

@@ -241,22 +241,22 @@ partial class Gpt : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     {
         var idx = inputs[0];
 
-        // Wte: [B, T] → [B, T, embed]
-        var wte = graph.Embedding(idx, _wte, "wte");
+        // TokenEmbedding: [B, T] → [B, T, embed]
+        var tokenEmbedding = graph.Embedding(idx, _tokenEmbedding, "transformer.wte");
 
-        // Wpe: [B, T, embed] → [B, T, embed]
-        var wpe = graph.PositionalEmbedding(wte, _wpe, "wpe");
+        // PositionEmbedding: [B, T, embed] → [B, T, embed]
+        var positionEmbedding = graph.PositionalEmbedding(tokenEmbedding, _positionEmbedding, "transformer.wpe");
 
-        // H: [B, T, embed] → [B, T, embed]
-        var h = graph.Repeated(_h, "h", wpe);
+        // Blocks: [B, T, embed] → [B, T, embed]
+        var blocks = graph.Repeated(_blocks, "transformer.h", positionEmbedding);
 
-        // Ln_F: [B, T, embed] → [B, T, embed]
-        var ln_F = graph.LayerNorm(h, _ln_F, "ln_f");
+        // FinalNorm: [B, T, embed] → [B, T, embed]
+        var finalNorm = graph.LayerNorm(blocks, _finalNorm, "transformer.ln_f");
 
-        // Lm_Head: [B, T, embed] → [B, T, vocab]
-        var lm_Head = graph.Linear(ln_F, _lm_Head, "lm_head");
+        // LmHead: [B, T, embed] → [B, T, vocab]
+        var lmHead = graph.Linear(finalNorm, _lmHead, "lm_head");
 
-        return new[] { lm_Head };
+        return new[] { lmHead };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

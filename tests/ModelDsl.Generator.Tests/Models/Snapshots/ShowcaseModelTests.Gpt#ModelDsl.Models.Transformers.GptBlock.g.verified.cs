@@ -143,25 +143,25 @@ partial class GptBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     {
         var x = inputs[0];
 
-        // Ln_1: [B, T, embed] → [B, T, embed]
-        var ln_1 = graph.LayerNorm(x, _ln_1, "ln_1");
+        // AttentionNorm: [B, T, embed] → [B, T, embed]
+        var attentionNorm = graph.LayerNorm(x, _attentionNorm, "ln_1");
 
-        // Attn: [B, T, embed] → [B, T, embed]
-        var attn = graph.CausalSelfAttention(ln_1, _attn, "attn");
-        attn = graph.Add(attn, x);
+        // SelfAttention: [B, T, embed] → [B, T, embed]
+        var selfAttention = graph.CausalSelfAttention(attentionNorm, _selfAttention, "attn");
+        selfAttention = graph.Add(selfAttention, x);
 
-        // Ln_2: [B, T, embed] → [B, T, embed]
-        var ln_2 = graph.LayerNorm(attn, _ln_2, "ln_2");
+        // MlpNorm: [B, T, embed] → [B, T, embed]
+        var mlpNorm = graph.LayerNorm(selfAttention, _mlpNorm, "ln_2");
 
-        // Mlp_Fc: [B, T, embed] → [B, T, 4 * embed]
-        var mlp_Fc = graph.Linear(ln_2, _mlp_Fc, "mlp_fc");
-        mlp_Fc = graph.Gelu(mlp_Fc);
+        // MlpUp: [B, T, embed] → [B, T, 4 * embed]
+        var mlpUp = graph.Linear(mlpNorm, _mlpUp, "mlp.c_fc");
+        mlpUp = graph.Gelu(mlpUp);
 
-        // Mlp_Proj: [B, T, 4 * embed] → [B, T, embed]
-        var mlp_Proj = graph.Linear(mlp_Fc, _mlp_Proj, "mlp_proj");
-        mlp_Proj = graph.Add(mlp_Proj, attn);
+        // MlpDown: [B, T, 4 * embed] → [B, T, embed]
+        var mlpDown = graph.Linear(mlpUp, _mlpDown, "mlp.c_proj");
+        mlpDown = graph.Add(mlpDown, selfAttention);
 
-        return new[] { mlp_Proj };
+        return new[] { mlpDown };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>
