@@ -75,7 +75,7 @@ public static class GptSample
         if (!File.Exists(path))
             throw new UsageException($"--data: there is no file '{path}'.");
         run.UseData(path);
-        using var data = CharDataset.FromText(ReadText(run, path), s.Block, name: Path.GetFileName(path));
+        using var data = CharDataset.FromText(TextCorpus.Read(run, path), s.Block, name: Path.GetFileName(path));
         var vocab = data.Tokenizer.VocabularySize;
         CheckMemory(s, vocab);
         run.Log(Invariant($"Corpus {Path.GetFileName(path)}: {data.Train.shape[0] + data.Validation.shape[0]:N0} characters, vocabulary {vocab}; {data.Train.shape[0]:N0} train, {data.Validation.shape[0]:N0} validation."));
@@ -200,31 +200,6 @@ public static class GptSample
         var generator = new Generator((ulong)StepSeeds.Derive(seed, StepSeeds.Sampling));
         var output = model.Generate(tensor(tokenizer.Encode(kept)).unsqueeze(0), chars, temperature, Math.Min(topK, tokenizer.VocabularySize), generator);
         return tokenizer.Decode(output[0].data<long>().ToArray());
-    }
-
-    // UTF-8 text (a BOM is skipped). Bytes that are not UTF-8, or many control characters, mean the file is not
-    // text: training still runs, but the vocabulary fills with noise, so say so.
-    private static string ReadText(SampleRun run, string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        var start = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
-        var text = Encoding.UTF8.GetString(bytes, start, bytes.Length - start);
-        var invalid = 0;
-        try
-        {
-            _ = new UTF8Encoding(false, throwOnInvalidBytes: true).GetCharCount(bytes, start, bytes.Length - start);
-        }
-        catch (DecoderFallbackException)
-        {
-            invalid = text.Count(c => c == '\uFFFD');
-        }
-        var control = text.Count(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'));
-        if (invalid > 0 || control > text.Length / 200)
-        {
-            run.Host.Error.WriteLine(Invariant(
-                $"warning: {Path.GetFileName(path)} does not look like UTF-8 text: {invalid:N0} byte sequences are not UTF-8 (read as U+FFFD) and {control:N0} of {text.Length:N0} characters are control codes; the vocabulary will have {text.Distinct().Count():N0} characters. Training on it anyway."));
-        }
-        return text;
     }
 
     // Activation memory of one training step, measured here at contexts 64–4,096: about 16 floats per token, layer

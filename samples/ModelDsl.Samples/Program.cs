@@ -48,7 +48,7 @@ public static class Program
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print stack traces of errors", Recursive = true };
         var root = new RootCommand("ModelDsl samples: train the showcase models written in the DSL (TorchSharp, CPU), and use them")
         {
-            GanSample.Command(host), GptSample.Command(host), Seq2SeqSample.Command(host), PnnSample.Command(host),
+            GanSample.Command(host), GptSample.Command(host), CharRnnSample.Command(host), Seq2SeqSample.Command(host), PnnSample.Command(host),
             ClassifySample.Command(host), GenerateCommand.Command(host), OnnxCommand.Command(host), SummaryCommand.Command(host), verbose,
         };
         var parse = root.Parse(args);

@@ -19,7 +19,7 @@ public sealed class SamplesCliTests
     [InlineData("--dataset must be one of mnist, fashion; got 'cifar'.", "classify", "--dataset", "cifar")]
     [InlineData("'--no-such-option'", "gan", "--no-such-option")]
     [InlineData("summary: there is no model 'no-such-model'", "summary", "no-such-model")]
-    [InlineData("'no-such-command' is not a command; the commands are gan, gpt, seq2seq, pnn, classify, generate, onnx, summary.", "no-such-command")]
+    [InlineData("'no-such-command' is not a command; the commands are gan, gpt, charrnn, seq2seq, pnn, classify, generate, onnx, summary.", "no-such-command")]
     [InlineData("give a command: gan, gpt", "--verbose")]
     public void ABadArgumentIsOneLineNamingIt(string reason, params string[] args) =>
         AssertRefused(Run(args), reason);
