@@ -9,7 +9,7 @@ using Xunit;
 namespace ModelDsl.Generator.Tests;
 
 /// <summary>
-/// Incremental caching (DESIGN §6, §7): the driver runs twice with step tracking on; what did not change must come
+/// Incremental caching (docs/architecture.md, "parse → check → emit"): the driver runs twice with step tracking on; what did not change must come
 /// from the cache, what changed must be regenerated, and no pipeline model may hold a Roslyn object.
 /// </summary>
 public sealed class CachingTests

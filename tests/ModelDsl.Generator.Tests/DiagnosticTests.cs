@@ -13,7 +13,7 @@ using Xunit;
 namespace ModelDsl.Generator.Tests;
 
 /// <summary>
-/// One test per diagnostic ID (DESIGN §4, §7): the ID, the severity and the exact position an IDE shows (1-based line
+/// One test per diagnostic ID (docs/architecture.md, "Shape checking in three tiers"): the ID, the severity and the exact position an IDE shows (1-based line
 /// and column), and the shapes or names the message must mention. Each source marks the expected position with
 /// <c>/*@*/</c> right before the offending token; the comment stays in the source (it is trivia, so the node's
 /// span starts after it). Every run must also be free of generator crashes (CS8785, AD0001).
@@ -581,7 +581,7 @@ public sealed partial class DiagnosticTests
         Assert.Contains("[B, 2 * embed]", Message(d), StringComparison.Ordinal);
     }
 
-    /// <summary>DESIGN §4's example: the decoder stops at 14×14 but Forward promises 28×28.</summary>
+    /// <summary>The classic example: the decoder stops at 14×14 but Forward promises 28×28.</summary>
     [Fact]
     public void MDL0102_decoder_output_differs_from_the_declared_return_shape()
     {

@@ -9,7 +9,7 @@ using Xunit;
 namespace ModelDsl.Generator.Tests;
 
 /// <summary>
-/// The generator must load in the compiler of the SDK users build with (DESIGN §6): the .NET SDK 10.0.401 ships
+/// The generator must load in the compiler of the SDK users build with (docs/architecture.md, "Decisions worth knowing"): the .NET SDK 10.0.401 ships
 /// Roslyn 5.9.0, and a generator built against a newer Microsoft.CodeAnalysis is rejected with CS9057.
 /// </summary>
 public sealed class RoslynPinTests

@@ -23,7 +23,7 @@ public sealed record SnapshotSettings
 }
 
 /// <summary>
-/// Verify-style snapshot checks of generator output (DESIGN §7), kept in-repo because Verify is not served here.
+/// Verify-style snapshot checks of generator output (docs/architecture.md, "Tests"), kept in the repository with no snapshot library.
 /// <list type="bullet">
 /// <item><c>Snapshots/{Class}.{Method}#{HintName}.verified.cs</c> per generated source (<c>HintName</c> without its <c>.cs</c>).</item>
 /// <item><c>Snapshots/{Class}.{Method}.verified.txt</c> with the generator's diagnostics, only when there are any.</item>

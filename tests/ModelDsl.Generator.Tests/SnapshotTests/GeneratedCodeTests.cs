@@ -8,7 +8,7 @@ using Xunit;
 namespace ModelDsl.Generator.Tests.SnapshotTests;
 
 /// <summary>
-/// Snapshots of the generated TorchSharp modules for representative models (DESIGN §7). Every model must also
+/// Snapshots of the generated TorchSharp modules for representative models (docs/architecture.md, "Tests"). Every model must also
 /// compile with its generated code without errors, and the generated code without warnings (users build with
 /// TreatWarningsAsErrors and XML docs on). Accept changes with <c>MODELDSL_ACCEPT_SNAPSHOTS=1</c>.
 /// </summary>
