@@ -34,6 +34,7 @@ public static class Seq2SeqSample
         [Option("--heads", "Attention heads (they divide --embed)", Min = 1, Max = 1024)] public int Heads { get; init; } = 4;
         [Option("--embed", "Model width", Min = 1, Max = 65536)] public int Embed { get; init; } = 64;
         [Option("--hidden", "Feed-forward width", Min = 1, Max = 1 << 20)] public int Hidden { get; init; } = 128;
+        [Option("--separate-embeddings", "Give the source and target embeddings and the output layer a matrix each (default: one shared matrix, as the paper)")] public bool SeparateEmbeddings { get; init; }
         [Option("--dropout", "Dropout rate (0 suits an endless synthetic stream, which cannot be overfitted)", Min = 0, Max = 1, BelowMax = true)] public double Dropout { get; init; }
         [Option("--batch", "Sequences per step", Min = 1, Max = 1_000_000)] public int Batch { get; init; } = 64;
         [Option("--lr", "Peak learning rate (Adam, β2 0.98)", Min = 1e-12, Max = 10)] public double LearningRate { get; init; } = 2e-3;
@@ -65,7 +66,7 @@ public static class Seq2SeqSample
             $"{task.HeldOut.Count:N0} held-out sequences, never trained on. Training examples: {string.Join(", ", task.TrainingBatch(0, 3))}.");
 
         // Model and optimiser: Adam with linear warmup and a cosine decay to --min-lr at the last step.
-        using var model = new Transformer(V.Size, s.Layers, s.Heads, s.Embed, s.Hidden, s.Dropout);
+        using var model = new Transformer(V.Size, s.Layers, s.Heads, s.Embed, s.Hidden, s.Dropout, shareEmbeddings: !s.SeparateEmbeddings);
         using var optimizer = optim.Adam(model.parameters(), s.LearningRate, beta1: 0.9, beta2: 0.98);
         var warmup = Math.Min(s.Warmup, Math.Max(0, s.Steps - 1));
         var schedule = new LearningRateSchedule(s.LearningRate, s.MinLearningRate, warmup, Math.Max(warmup + 1, s.Steps - 1));
@@ -145,6 +146,7 @@ public static class Seq2SeqSample
             ["heads"] = $"{s.Heads}",
             ["embed"] = $"{s.Embed}",
             ["hidden"] = $"{s.Hidden}",
+            ["share-embeddings"] = s.SeparateEmbeddings ? "false" : "true",
             ["steps"] = $"{training.Step}",
         });
         run.Log($"Plots {run.OutFile("losses.png")}, {run.OutFile("exact-match.png")}; summary {run.OutFile("summary.json")}; weights {run.OutFile("transformer.safetensors")} (`generate {run.OutDir} --input 31415` decodes with them).");
@@ -178,7 +180,9 @@ public static class Seq2SeqSample
     {
         int Number(string key) => int.Parse(metadata[key], CultureInfo.InvariantCulture);
         var task = new Seq2SeqTask(Enum.Parse<Seq2SeqTaskKind>(metadata["task"], ignoreCase: true), Number("min-length"), Number("max-length"));
-        var model = new Transformer(V.Size, Number("layers"), Number("heads"), Number("embed"), Number("hidden"), dropout: 0);
+        // Files written before the option have separate matrices (and no entry for it).
+        var shared = metadata.TryGetValue("share-embeddings", out var share) && share == "true";
+        var model = new Transformer(V.Size, Number("layers"), Number("heads"), Number("embed"), Number("hidden"), dropout: 0, shareEmbeddings: shared);
         SafetensorsFile.Load(path, model);
         model.eval();
         return (model, task);

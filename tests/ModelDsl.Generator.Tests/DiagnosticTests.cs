@@ -943,6 +943,41 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
+    public void MDL0113_tie_to_a_member_that_is_itself_tied()
+    {
+        Diagnostic d = AssertDiagnostic("MDL0113", """
+            [Model]
+            public sealed partial class Translator
+            {
+                [Embedding(100, 32)]                                     partial Embedding Source { get; }
+                [Input("target"), Embedding(100, 32, TiedTo = "Source")] partial Embedding Target { get; }
+                [Linear(100, TiedTo = "Target")]                         partial Linear /*@*/Head { get; }
+                public partial Tensor Forward([Shape("B", "S")] Tensor x, [Shape("B", "T")] Tensor target);
+            }
+            """);
+
+        Assert.Equal("Linear 'Head' cannot share its weight [100, 32] with 'Target', whose weight is itself tied to 'Source'; tie to 'Source' directly", Message(d));
+    }
+
+    [Fact]
+    public void MDL0018_tie_condition_that_is_not_a_bool()
+    {
+        Diagnostic d = AssertDiagnostic("MDL0018", """
+            [Model]
+            public sealed partial class LanguageModel
+            {
+                public partial LanguageModel(int vocab, int share);
+
+                [Embedding("vocab", 32)]                                          partial Embedding Tokens { get; }
+                [/*@*/Linear("vocab", TiedTo = "Tokens", TiedWhen = "share")] partial Linear Head { get; }
+                public partial Tensor Forward([Shape("B", "T")] Tensor x);
+            }
+            """);
+
+        Assert.Equal("Linear on 'Head': TiedWhen cannot decide the tie: 'share' is a int, not a bool", Message(d));
+    }
+
+    [Fact]
     public void MDL0114_gan_generator_output_does_not_fit_the_discriminator()
     {
         Diagnostic d = AssertDiagnostic("MDL0114", """

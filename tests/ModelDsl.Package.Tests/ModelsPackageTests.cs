@@ -50,7 +50,7 @@ public sealed partial class ModelsPackageTests(PackageFeed feed)
         using var fakes = gan.Generator.Forward(randn(2, 100));
         Console.WriteLine($"dcgan [{string.Join(", ", fakes.shape)}] -> [{string.Join(", ", gan.Discriminator.Forward(fakes).shape)}]");
 
-        using var transformer = new Transformer(vocab: 12, layers: 1, heads: 2, embed: 16, hidden: 32, dropout: 0.0);
+        using var transformer = new Transformer(vocab: 12, layers: 1, heads: 2, embed: 16, hidden: 32, dropout: 0.0, shareEmbeddings: true);
         using var logits = transformer.Forward(randint(0, 12, [2, 7]), randint(0, 12, [2, 5]), zeros(2, 7, dtype: ScalarType.Bool), zeros(2, 5, dtype: ScalarType.Bool));
         Console.WriteLine($"transformer [{string.Join(", ", logits.shape)}]");
 

@@ -26,6 +26,12 @@ public sealed class LinearAttribute : LayerAttribute
     /// GPT ties its output head to the token embedding. The shared tensor is counted once.
     /// </summary>
     public string? TiedTo { get; set; }
+
+    /// <summary>
+    /// Names a <see langword="bool"/> hyperparameter: the weight is shared with <see cref="TiedTo"/> only when it is
+    /// true, so one model class serves both the tied and the untied variant.
+    /// </summary>
+    public string? TiedWhen { get; set; }
 }
 
 /// <summary><c>nn.Embedding</c>: integer indices <c>[*]</c> → <c>[*, dim]</c>.</summary>
@@ -39,6 +45,16 @@ public sealed class EmbeddingAttribute(object count, object dim) : LayerAttribut
 
     /// <summary>Multiplies the embeddings by √dim, as the original Transformer does.</summary>
     public bool Scaled { get; set; }
+
+    /// <summary>
+    /// Shares this layer's weight with another member's (an Embedding of the same shape, or a Linear whose weight is
+    /// <c>[count, dim]</c>), as the original Transformer shares one matrix between its source and target embeddings
+    /// and its output layer. The shared tensor is counted once.
+    /// </summary>
+    public string? TiedTo { get; set; }
+
+    /// <summary>Names a <see langword="bool"/> hyperparameter: the weight is shared only when it is true.</summary>
+    public string? TiedWhen { get; set; }
 }
 
 /// <summary>

@@ -122,7 +122,8 @@ internal static class ModelChecker
             GuardInputSizes(context, inputs);
         if (!StateKeys.CheckDistinct(context, members))
             return null;
-        if (!TiedWeights.Check(context, members, ref parameterCount))
+        var conditionalTies = new List<ConditionalTie>();
+        if (!TiedWeights.Check(context, members, ref parameterCount, conditionalTies))
             return null;
 
         var outputs = Outputs.Check(context, forward, taps, current, members);
@@ -132,7 +133,10 @@ internal static class ModelChecker
         var column = spec.IsProgressiveColumn ? ColumnChecker.Check(context, members) : null;
         if (spec.IsProgressiveColumn && column is null)
             return null;
-        return new ModelPlan(spec, inputs.ToEquatableArray(), members.ToEquatableArray(), outputs.Value, context.Guards.ToEquatableArray(), parameterCount, column, context.RateGuards.ToEquatableArray());
+        return new ModelPlan(spec, inputs.ToEquatableArray(), members.ToEquatableArray(), outputs.Value, context.Guards.ToEquatableArray(), parameterCount, column, context.RateGuards.ToEquatableArray())
+        {
+            ConditionalTies = conditionalTies.ToEquatableArray(),
+        };
     }
 
     // A model that cannot be exported still builds: each gap is a warning at its attribute, and the emitter leaves out

@@ -100,6 +100,11 @@ internal static class DiagnosticDescriptors
         "{0} on '{1}': {2}",
         "Two settings of one attribute contradict each other, such as rotary positions, which compare positions within one sequence, on attention over another sequence's Memory.");
 
+    public static readonly DiagnosticDescriptor TieConditionNotBool = Error(
+        "MDL0018", Declaration, "Tie condition is not a bool hyperparameter",
+        "{0} on '{1}': TiedWhen cannot decide the tie: {2}",
+        "TiedWhen names a bool parameter of the model's partial constructor; the weight is shared with TiedTo's member only when it is true, so one class serves the tied and the untied model.");
+
     public static readonly DiagnosticDescriptor DuplicateDeclaration = Error(
         "MDL0020", Declaration, "Declared more than once",
         "'{0}' of '{1}' is declared more than once",
@@ -274,8 +279,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor TiedWeightMismatch = Error(
         "MDL0113", Shapes, "Tied weights differ in shape",
-        "Linear '{0}' cannot share its weight {1} with '{2}', whose weight is {3}",
-        "Linear(TiedTo = nameof(X)) shares X's weight: an Embedding(count, dim) or a Linear whose weight has this layer's shape [out, in].");
+        "{0} '{1}' cannot share its weight {2} with '{3}', whose weight is {4}",
+        "TiedTo = nameof(X) shares X's weight, which must have this layer's shape: a Linear's [out, in], an Embedding's [count, dim]; X is an Embedding or Linear that is not itself tied to another.");
 
     public static readonly DiagnosticDescriptor GanMismatch = Error(
         "MDL0114", Shapes, "Generator output does not fit the discriminator",

@@ -107,8 +107,8 @@ internal static class ModelEmitter
                 EmitLayerConstruction(w, member, containers);
             TieEmitter.EmitConstructorTies(w, plan);
 
-            if (!plan.ParameterCount.IsConstant)
-                w.Line($"ParameterCount = {plan.ParameterCount.ToCode(s => "(long)" + Naming.Escape(s))};");
+            if (!plan.ParameterCount.IsConstant || plan.ConditionalTies.Count > 0)
+                w.Line($"ParameterCount = {ParameterCountCode(spec, plan)};");
         }
 
         w.Line("}");
@@ -160,12 +160,18 @@ internal static class ModelEmitter
 
     private static void EmitParameterCount(IndentedWriter w, ModelPlan plan)
     {
-        w.Line("/// <summary>The number of trainable parameters" + (plan.ParameterCount.IsConstant ? ", known at compile time" : ": " + Xml(plan.ParameterCount.ToString())) + ".</summary>");
-        if (plan.ParameterCount.IsConstant)
+        var ties = string.Concat(plan.ConditionalTies.Select(t => $", less {t.Saved} when {t.Condition}"));
+        w.Line("/// <summary>The number of trainable parameters" + (plan.ParameterCount.IsConstant && ties.Length == 0 ? ", known at compile time" : ": " + Xml(plan.ParameterCount.ToString() + ties)) + ".</summary>");
+        if (plan.ParameterCount.IsConstant && plan.ConditionalTies.Count == 0)
             w.Line($"public const long ParameterCount = {plan.ParameterCount.Value.ToString(CultureInfo.InvariantCulture)};");
         else
             w.Line("public long ParameterCount { get; }");
     }
+
+    // The count in the constructor's terms, less each conditional tie's saving when its hyperparameter is true.
+    private static string ParameterCountCode(ModelSpec spec, ModelPlan plan)
+        => plan.ParameterCount.ToCode(s => "(long)" + Naming.Escape(s))
+            + string.Concat(plan.ConditionalTies.Select(t => $" - ({Naming.Escape(t.Condition)} ? {t.Saved.ToCode(s => "(long)" + Naming.Escape(s))} : 0)"));
 
     internal static string FieldType(MemberPlan member)
         => member.Layer is NestedLayer { Repeat: not null } nested ? $"{CodeNames.ModuleList}<{nested.Type}>" : member.TypeName;

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using ModelDsl.Generator.Catalogue.Layers;
+using ModelDsl.Generator.Model;
 using ModelDsl.Generator.Plan;
 
 namespace ModelDsl.Generator.Emit;
@@ -17,8 +18,16 @@ internal static class TieEmitter
     public static void EmitConstructorTies(IndentedWriter w, ModelPlan plan)
     {
         // The Linear holds its Parameter object; handing that object to the other module makes both share it.
-        foreach (var tie in Ties(plan))
-            w.Line($"{tie}; // tied: one tensor, counted once");
+        foreach (var (tie, condition) in Ties(plan))
+            w.Line(condition is null ? $"{tie}; // tied: one tensor, counted once" : $"if ({Naming.Escape(condition)}) {tie}; // tied when {condition}: one tensor, counted once");
+
+        // A scaled embedding that takes another module's weight initialises the shared tensor as its own.
+        foreach (var member in plan.Members.Where(m => m.Layer is EmbeddingLayer { Scaled: true, TiedTo: not null }))
+        {
+            var condition = member.Layer.TieCondition;
+            foreach (var line in member.Layer.AfterConstruction(new ConstructionLowering(member.FieldName)))
+                w.Line(condition is null ? line : $"if ({Naming.Escape(condition)}) {line}");
+        }
     }
 
     /// <summary>The <c>_to</c> overrides, for a model with at least one tie.</summary>
@@ -47,20 +56,29 @@ internal static class TieEmitter
             using (w.Block($"protected override {Module} _to({overloads[i].Parameters})"))
             {
                 w.Line($"base._to({overloads[i].Arguments});");
-                foreach (var tie in ties)
-                    w.Line(tie + ";");
+                foreach (var (tie, condition) in ties)
+                    w.Line(condition is null ? tie + ";" : $"if ({HyperparameterNames.Accessor(plan.Spec, condition)}) {tie};");
                 w.Line("return this;");
             }
         }
     }
 
-    // One assignment per tied Linear: the member it names takes the Linear's weight.
-    private static IEnumerable<string> Ties(ModelPlan plan)
+    // One share per module that takes a weight, with the hyperparameter that decides it. Each group of tied members has
+    // one owner whose Parameter object the others take, so parameters() lists it once: a Linear of the group when there
+    // is one (TorchSharp hands out a Linear's own Parameter, where another module's would be a new wrapper), else the
+    // member the others name.
+    private static IEnumerable<(string Tie, string? Condition)> Ties(ModelPlan plan)
     {
-        foreach (var member in plan.Members)
+        var tied = plan.Members.Where(m => m.Layer.TieTarget is not null).ToList();
+        foreach (var group in tied.GroupBy(m => m.Layer.TieTarget!))
         {
-            if (member.Layer is LinearLayer { TiedTo: { } tied })
-                yield return $"global::ModelDsl.Layers.TiedWeights.Share({member.FieldName}, {plan.Members.First(m => m.Name == tied).FieldName})";
+            var target = plan.Members.First(m => m.Name == group.Key);
+            var owner = group.FirstOrDefault(m => m.Layer is LinearLayer) ?? target;
+            foreach (var member in group.Prepend(target).Where(m => m != owner))
+            {
+                var condition = member == target ? owner.Layer.TieCondition : member.Layer.TieCondition;
+                yield return ($"global::ModelDsl.Layers.TiedWeights.Share({owner.FieldName}, {member.FieldName})", condition);
+            }
         }
     }
 }

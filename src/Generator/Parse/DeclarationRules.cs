@@ -38,7 +38,7 @@ internal static class DeclarationRules
         }
 
         // A tied weight is tied again after every move or cast by the generated overrides of Module._to.
-        var tied = model.Members.Any(m => m.Steps.Any(s => s.Name == "Linear" && s.Get("TiedTo") is { Kind: ArgKind.String }));
+        var tied = model.Members.Any(m => m.Steps.Any(s => s.Name is "Linear" or "Embedding" && s.Get("TiedTo") is { Kind: ArgKind.String }));
         if (tied && type.GetMembers("_to").FirstOrDefault(m => !m.IsImplicitlyDeclared) is { } hook)
             Report(diagnostics, DiagnosticDescriptors.ReservedName, hook, "_to", type.Name, "the generator overrides it to keep tied weights one tensor after a move or cast; remove yours");
 

@@ -23,6 +23,12 @@ internal abstract record Layer : Op
     public virtual string Describe => Name;
 
     /// <summary>The weight another member's <c>TiedTo</c> may share, as <c>[out, in]</c>; null when there is none to share.</summary>
+    /// <summary>The member whose weight this layer shares (<c>TiedTo</c>), or null.</summary>
+    public virtual string? TieTarget => null;
+
+    /// <summary>The <c>bool</c> hyperparameter that decides the tie (<c>TiedWhen</c>), or null when it always holds.</summary>
+    public virtual string? TieCondition => null;
+
     public virtual EquatableArray<Dim>? TiedWeight => null;
 
     /// <summary>

@@ -19,9 +19,18 @@ internal sealed record ModelPlan(
     EquatableArray<ColumnLayerPlan>? Column,
     EquatableArray<RateGuardPlan> RateGuards)
 {
+    /// <summary>
+    /// Ties that a <c>bool</c> hyperparameter decides: <see cref="ParameterCount"/> counts the weights untied, and each
+    /// of these is subtracted when its condition holds.
+    /// </summary>
+    public EquatableArray<ConditionalTie> ConditionalTies { get; init; } = EquatableArray<ConditionalTie>.Empty;
+
     /// <summary>Whether Forward returns a tuple of <see cref="Outputs"/> rather than one tensor.</summary>
     public bool ReturnsTuple => Spec.Forward?.ReturnsTuple ?? false;
 }
+
+/// <summary>A tie made only when the <c>bool</c> hyperparameter <see cref="Condition"/> is true, and the parameters it saves.</summary>
+internal sealed record ConditionalTie(string Condition, Dim Saved);
 
 /// <summary>A <c>Forward</c> argument, the shape its prologue enforces, and the symbolic dim each position binds ("" for none).</summary>
 internal sealed record InputPlan(string Name, EquatableArray<Dim> Shape, EquatableArray<string> Bindings);

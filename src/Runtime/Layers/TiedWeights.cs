@@ -5,8 +5,8 @@ using static TorchSharp.torch;
 namespace ModelDsl.Layers;
 
 /// <summary>
-/// Weight tying (<c>Linear(TiedTo = …)</c>): an output head and an embedding, or two linear layers, hold one weight
-/// Parameter, counted once and trained once. Generated constructors tie with <see cref="Share"/>, and generated models tie
+/// Weight tying (<c>TiedTo = …</c>): an output head and an embedding, two embeddings, or two linear layers, hold one weight
+/// Parameter, counted once and trained once. Generated constructors tie with <c>Share</c>, and generated models tie
 /// again after <c>to()</c>, <c>cuda()</c> and <c>cpu()</c>, which convert each module's parameters separately and would
 /// otherwise leave two tensors where PyTorch, converting in place, keeps one.
 /// </summary>
@@ -30,6 +30,15 @@ public static class TiedWeights
             default:
                 throw new ArgumentException($"Only an Embedding or a Linear can share a Linear's weight, not {target.GetType().Name} '{target.GetName()}'.", nameof(target));
         }
+    }
+
+    /// <summary>Gives <paramref name="target"/> (an Embedding) the weight Parameter of <paramref name="source"/>, another Embedding.</summary>
+    /// <exception cref="ArgumentException">The weights' shapes differ.</exception>
+    public static void Share(Embedding source, Embedding target)
+    {
+        var weight = source.weight ?? throw new ArgumentException($"Embedding '{source.GetName()}' has no weight to share.", nameof(source));
+        RequireShape(target.weight, weight, target);
+        target.weight = weight;
     }
 
     private static void RequireShape(Tensor? current, Tensor weight, nn.Module target)

@@ -17,8 +17,8 @@ public sealed class TransformerTests(ITestOutputHelper output) : OneThreadTests
     private const int Vocab = 12; // PAD 0, BOS 1, EOS 2, digits 3..11
     private const long Pad = 0, Bos = 1, Eos = 2;
 
-    private static Transformer Tiny(double dropout = 0.0) =>
-        new(vocab: Vocab, layers: 2, heads: 4, embed: 32, hidden: 64, dropout: dropout);
+    private static Transformer Tiny(double dropout = 0.0, bool shareEmbeddings = false) =>
+        new(vocab: Vocab, layers: 2, heads: 4, embed: 32, hidden: 64, dropout: dropout, shareEmbeddings: shareEmbeddings);
 
     // ---- Parameter count ---------------------------------------------------------------------------------------
 
@@ -51,13 +51,49 @@ public sealed class TransformerTests(ITestOutputHelper output) : OneThreadTests
         Assert.Equal(encoderLayer, SumOfParameters(encoder));
         Assert.Equal(decoderLayer, decoder.ParameterCount);
         Assert.Equal(decoderLayer, SumOfParameters(decoder));
+
+        // Shared (the paper's §3.4): one V×E matrix for both embeddings and the output layer, whose bias stays its own.
+        using var shared = Tiny(shareEmbeddings: true);
+        Assert.Equal(reference - 2 * V * E, shared.ParameterCount);
+        Assert.Equal(reference - 2 * V * E, SumOfParameters(shared));
+    }
+
+    [Fact]
+    public void Shared_embeddings_are_one_tensor_that_keeps_its_keys_and_survives_a_cast()
+    {
+        manual_seed(31);
+        using var model = Tiny(shareEmbeddings: true);
+        string[] keys = ["source_embedding.weight", "target_embedding.weight", "output.weight"];
+        // The state dict still names the tensor under each key, as PyTorch's does for a shared Parameter.
+        Assert.All(keys, key => Assert.Contains(key, model.state_dict().Keys));
+        // Initialised as the scaled embeddings are: N(0, 1/E), so that √E · x has unit variance.
+        var scaled = model.state_dict()["source_embedding.weight"].std().item<float>() * Math.Sqrt(32);
+        Assert.True(scaled is > 0.8 and < 1.25, $"std·√embed = {scaled}");
+
+        AssertOneTensor(model, keys, 42f);
+        model.to(ScalarType.Float64);
+        AssertOneTensor(model, keys, 43f);
+
+        using var separate = Tiny(shareEmbeddings: false);
+        using (no_grad())
+            separate.state_dict()[keys[0]][0, 0] = 44f;
+        Assert.NotEqual(44f, separate.state_dict()[keys[1]][0, 0].item<float>());
+        Assert.NotEqual(44f, separate.state_dict()[keys[2]][0, 0].item<float>());
+    }
+
+    // A write through one key shows under the others: one tensor, not copies.
+    private static void AssertOneTensor(Transformer model, string[] keys, float value)
+    {
+        using (no_grad())
+            model.state_dict()[keys[0]][0, 0] = value;
+        Assert.All(keys, key => Assert.Equal(value, model.state_dict()[key][0, 0].to(ScalarType.Float32).item<float>()));
     }
 
     /// <summary>PyTorch-style state-dict keys: one entry per tensor, named after the members (encoder.0.self_attention.query.weight, …).</summary>
     [Fact]
     public void State_dict_has_one_pytorch_style_key_per_tensor()
     {
-        using var model = new Transformer(vocab: Vocab, layers: 1, heads: 4, embed: 32, hidden: 64, dropout: 0.0);
+        using var model = new Transformer(vocab: Vocab, layers: 1, heads: 4, embed: 32, hidden: 64, dropout: 0.0, shareEmbeddings: false);
         string[] attention = ["query.weight", "query.bias", "key.weight", "key.bias", "value.weight", "value.bias", "out.weight", "out.bias"];
         string[] norm = ["weight", "bias"];
         var expected = new[] { "source_embedding.weight", "target_embedding.weight", "output.weight", "output.bias" }
@@ -233,7 +269,7 @@ public sealed class TransformerTests(ITestOutputHelper output) : OneThreadTests
     public void Scaled_embeddings_start_at_unit_scale()
     {
         manual_seed(27);
-        using var model = new Transformer(vocab: 500, layers: 1, heads: 4, embed: 64, hidden: 64, dropout: 0.0);
+        using var model = new Transformer(vocab: 500, layers: 1, heads: 4, embed: 64, hidden: 64, dropout: 0.0, shareEmbeddings: false);
         foreach (var (name, parameter) in model.named_parameters().Where(p => p.name.EndsWith("embedding.weight", StringComparison.Ordinal)))
         {
             var scaled = parameter.std().item<float>() * Math.Sqrt(64);

@@ -40,7 +40,7 @@ public sealed class OnnxShowcaseTests(ITestOutputHelper output) : OneThreadTests
             (b, _) => new[] { Values(b, 16) }, new (long, long)[] { (2, 0), (5, 0) }),
         new("DcganDiscriminator", () => new DcganDiscriminator(channels: 1, size: 28, width: 8),
             (b, _) => new[] { Values(b, 1, 28, 28) }, new (long, long)[] { (1, 0), (4, 0) }),
-        new("Transformer", () => new Transformer(vocab: 13, layers: 2, heads: 2, embed: 16, hidden: 32, dropout: 0.1),
+        new("Transformer", () => new Transformer(vocab: 13, layers: 2, heads: 2, embed: 16, hidden: 32, dropout: 0.1, shareEmbeddings: true),
             (b, t) => new[] { randint(0, 13, new[] { b, t + 2 }), randint(0, 13, new[] { b, t }), Padding(b, t + 2), Padding(b, t) },
             new (long, long)[] { (1, 4), (3, 7) }),
         new("MnistClassifier", () => new MnistClassifier(), (b, _) => new[] { Values(b, 1, 28, 28) }, new (long, long)[] { (1, 0), (3, 0) }),

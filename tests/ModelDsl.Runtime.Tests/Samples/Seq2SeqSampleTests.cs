@@ -120,7 +120,7 @@ public sealed class Seq2SeqSampleTests
     {
         using var threads = TorchThreads.Single();
         manual_seed(5);
-        using var model = new ModelDsl.Models.Transformers.Transformer(V.Size, layers: 1, heads: 2, embed: 16, hidden: 32, dropout: 0.0);
+        using var model = new ModelDsl.Models.Transformers.Transformer(V.Size, layers: 1, heads: 2, embed: 16, hidden: 32, dropout: 0.0, shareEmbeddings: true);
         model.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -13,7 +13,17 @@ namespace ModelDsl.Generator.Catalogue.Layers;
 /// </summary>
 internal sealed record EmbeddingLayer(Dim Count, Dim Width, bool Scaled) : Layer
 {
-    public override string Name => "Embedding";
+    /// <summary>The member whose weight this embedding takes, or null.</summary>
+    public string? TiedTo { get; init; }
+
+    /// <summary>The <c>bool</c> hyperparameter that decides the tie, or null when it always holds.</summary>
+    public string? TiedWhen { get; init; }
+
+    public override string Name => TiedTo is null ? "Embedding" : "Embedding, tied to " + Naming.SnakeCase(TiedTo);
+
+    public override string? TieTarget => TiedTo;
+
+    public override string? TieCondition => TiedWhen;
 
     public override string ModuleType => "TorchSharp.Modules.Embedding";
 
@@ -46,8 +56,9 @@ internal sealed record EmbeddingLayer(Dim Count, Dim Width, bool Scaled) : Layer
         var count = s.Dim(nameof(EmbeddingAttribute.Count));
         var width = s.Dim(nameof(EmbeddingAttribute.Dim));
         var scaled = s.Bool(nameof(EmbeddingAttribute.Scaled), false);
-        if (count is null || width is null || scaled is null)
+        if (!TieArguments.Read(s, out var tiedTo, out var tiedWhen) || count is null || width is null || scaled is null)
             return null;
-        return new Checked(new EmbeddingLayer(count, width, scaled.Value), new List<Dim>(s.Shape) { width }.ToEquatableArray());
+        var layer = new EmbeddingLayer(count, width, scaled.Value) { TiedTo = tiedTo, TiedWhen = tiedWhen };
+        return new Checked(layer, new List<Dim>(s.Shape) { width }.ToEquatableArray());
     }
 }

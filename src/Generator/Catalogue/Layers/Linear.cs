@@ -14,6 +14,13 @@ namespace ModelDsl.Generator.Catalogue.Layers;
 /// </summary>
 internal sealed record LinearLayer(Dim In, Dim Out, bool Bias, string? TiedTo) : Layer
 {
+    /// <summary>The <c>bool</c> hyperparameter that decides the tie, or null when it always holds.</summary>
+    public string? TiedWhen { get; init; }
+
+    public override string? TieTarget => TiedTo;
+
+    public override string? TieCondition => TiedWhen;
+
     public override string Name => TiedTo is null ? "Linear" : "Linear, tied to " + Naming.SnakeCase(TiedTo);
 
     public override string ModuleType => "TorchSharp.Modules.Linear";
@@ -46,9 +53,8 @@ internal sealed record LinearLayer(Dim In, Dim Out, bool Bias, string? TiedTo) :
         var outFeatures = s.Dim(nameof(LinearAttribute.OutFeatures));
         var declaredIn = s.Has(nameof(LinearAttribute.InFeatures)) ? s.Dim(nameof(LinearAttribute.InFeatures)) : null;
         var bias = s.Bool(nameof(LinearAttribute.Bias), true);
-        var tiedTo = s.Step.Get(nameof(LinearAttribute.TiedTo));
-        if (tiedTo is not null && tiedTo.Kind is not (ArgKind.String or ArgKind.Null))
-            return s.WrongType("TiedTo must name another member, e.g. nameof(TokenEmbedding)");
+        if (!TieArguments.Read(s, out var tiedTo, out var tiedWhen))
+            return null;
         if (outFeatures is null || bias is null || (s.Has(nameof(LinearAttribute.InFeatures)) && declaredIn is null))
             return null;
 
@@ -59,7 +65,7 @@ internal sealed record LinearLayer(Dim In, Dim Out, bool Bias, string? TiedTo) :
         if (!s.KnownAtConstruction(inFeatures, "input feature count"))
             return null;
 
-        var layer = new LinearLayer(inFeatures, outFeatures, bias.Value, tiedTo is { Kind: ArgKind.String } ? tiedTo.Text : null);
+        var layer = new LinearLayer(inFeatures, outFeatures, bias.Value, tiedTo) { TiedWhen = tiedWhen };
         return new Checked(layer, s.Shape.With(s.Rank - 1, outFeatures));
     }
 }

@@ -128,6 +128,11 @@ internal sealed record NestedLayer(string Type, string ShortName, EquatableArray
             s.Model.AddGuard(guard with { Message = nested.Name + " '" + member.Name + "': " + guard.Message, AtForward = atForward });
         }
 
+        // Its parameter count would hang on a hyperparameter of its own, which this model's count cannot express.
+        if (plan.ConditionalTies.Count > 0)
+            return s.Fail(DiagnosticDescriptors.NestedNotUsable, member.Name, nested.Name,
+                $"its weights are tied when '{plan.ConditionalTies[0].Condition}' is true (TiedWhen), so its parameter count depends on it; a model with such a tie is used on its own");
+
         var output = plan.Outputs[0].Shape;
         // Its layers are sized by what it receives: an input dim of this model would size them only in Forward.
         if (!s.Model.IsKnownAtConstruction(plan.ParameterCount))

@@ -16,7 +16,7 @@ partial class Transformer : global::TorchSharp.torch.nn.Module<global::TorchShar
     private readonly global::TorchSharp.Modules.Linear _output;
 
     /// <summary>Creates the layers, checks the hyperparameters, and registers the layers in declaration order.</summary>
-    public partial Transformer(int vocab, int layers, int heads, int embed, int hidden, double dropout)
+    public partial Transformer(int vocab, int layers, int heads, int embed, int hidden, double dropout, bool shareEmbeddings)
         : base(nameof(Transformer))
     {
         if (vocab <= 0)
@@ -40,6 +40,7 @@ partial class Transformer : global::TorchSharp.torch.nn.Module<global::TorchShar
         Embed = embed;
         Hidden = hidden;
         Dropout = dropout;
+        ShareEmbeddings = shareEmbeddings;
         _sourceEmbedding = global::TorchSharp.torch.nn.Embedding(vocab, embed);
         register_module("source_embedding", _sourceEmbedding);
         global::TorchSharp.torch.nn.init.normal_(_sourceEmbedding.weight!, 0.0, 1.0 / global::System.Math.Sqrt(embed));
@@ -60,7 +61,10 @@ partial class Transformer : global::TorchSharp.torch.nn.Module<global::TorchShar
         register_module("decoder", _decoder);
         _output = global::TorchSharp.torch.nn.Linear(embed, vocab);
         register_module("output", _output);
-        ParameterCount = 12 * (long)embed * (long)embed * (long)layers + 4 * (long)embed * (long)hidden * (long)layers + 24 * (long)embed * (long)layers + 3 * (long)embed * (long)vocab + 2 * (long)hidden * (long)layers + (long)vocab;
+        if (shareEmbeddings) global::ModelDsl.Layers.TiedWeights.Share(_output, _sourceEmbedding); // tied when shareEmbeddings: one tensor, counted once
+        if (shareEmbeddings) global::ModelDsl.Layers.TiedWeights.Share(_output, _targetEmbedding); // tied when shareEmbeddings: one tensor, counted once
+        if (shareEmbeddings) global::TorchSharp.torch.nn.init.normal_(_targetEmbedding.weight!, 0.0, 1.0 / global::System.Math.Sqrt(embed));
+        ParameterCount = 12 * (long)embed * (long)embed * (long)layers + 4 * (long)embed * (long)hidden * (long)layers + 24 * (long)embed * (long)layers + 3 * (long)embed * (long)vocab + 2 * (long)hidden * (long)layers + (long)vocab - (shareEmbeddings ? (long)embed * (long)vocab : 0) - (shareEmbeddings ? (long)embed * (long)vocab : 0);
     }
 
     /// <summary>The hyperparameter <c>vocab</c> this model was created with.</summary>
@@ -81,28 +85,59 @@ partial class Transformer : global::TorchSharp.torch.nn.Module<global::TorchShar
     /// <summary>The hyperparameter <c>dropout</c> this model was created with.</summary>
     public double Dropout { get; }
 
+    /// <summary>The hyperparameter <c>shareEmbeddings</c> this model was created with.</summary>
+    public bool ShareEmbeddings { get; }
+
     /// <summary>Embedding → SinusoidalEncoding → Dropout: [B, S] → [B, S, embed]; embed * vocab parameters; state-dict key <c>source_embedding</c>.</summary>
     partial global::TorchSharp.Modules.Embedding SourceEmbedding => _sourceEmbedding;
 
     /// <summary>EncoderLayer × layers: [B, S, embed] → [B, S, embed]; 4 * embed * embed * layers + 2 * embed * hidden * layers + 9 * embed * layers + hidden * layers parameters; state-dict key <c>encoder</c>.</summary>
     partial global::TorchSharp.Modules.ModuleList<global::ModelDsl.Models.Transformers.EncoderLayer> Encoder => _encoder;
 
-    /// <summary>Embedding → SinusoidalEncoding → Dropout: [B, T] → [B, T, embed]; embed * vocab parameters; state-dict key <c>target_embedding</c>.</summary>
+    /// <summary>Embedding, tied to source_embedding → SinusoidalEncoding → Dropout: [B, T] → [B, T, embed]; embed * vocab parameters; state-dict key <c>target_embedding</c>.</summary>
     partial global::TorchSharp.Modules.Embedding TargetEmbedding => _targetEmbedding;
 
     /// <summary>DecoderLayer × layers: [B, T, embed] → [B, T, embed]; 8 * embed * embed * layers + 2 * embed * hidden * layers + 15 * embed * layers + hidden * layers parameters; state-dict key <c>decoder</c>.</summary>
     partial global::TorchSharp.Modules.ModuleList<global::ModelDsl.Models.Transformers.DecoderLayer> Decoder => _decoder;
 
-    /// <summary>Linear: [B, T, embed] → [B, T, vocab]; embed * vocab + vocab parameters; state-dict key <c>output</c>.</summary>
+    /// <summary>Linear, tied to source_embedding: [B, T, embed] → [B, T, vocab]; embed * vocab + vocab parameters; state-dict key <c>output</c>.</summary>
     partial global::TorchSharp.Modules.Linear Output => _output;
 
-    /// <summary>The number of trainable parameters: 12 * embed * embed * layers + 4 * embed * hidden * layers + 24 * embed * layers + 3 * embed * vocab + 2 * hidden * layers + vocab.</summary>
+    /// <summary>The number of trainable parameters: 12 * embed * embed * layers + 4 * embed * hidden * layers + 24 * embed * layers + 3 * embed * vocab + 2 * hidden * layers + vocab, less embed * vocab when shareEmbeddings, less embed * vocab when shareEmbeddings.</summary>
     public long ParameterCount { get; }
 
     // Layers are registered explicitly, in declaration order, under their state-dict keys.
     /// <inheritdoc/>
     protected override void RegisterComponents()
     {
+    }
+
+    // to(), cuda() and cpu() convert each module's parameters separately: tie again after each (see TiedWeights).
+    /// <inheritdoc/>
+    protected override global::TorchSharp.torch.nn.Module _to(global::TorchSharp.torch.ScalarType dtype, bool non_blocking)
+    {
+        base._to(dtype, non_blocking);
+        if (ShareEmbeddings) global::ModelDsl.Layers.TiedWeights.Share(_output, _sourceEmbedding);
+        if (ShareEmbeddings) global::ModelDsl.Layers.TiedWeights.Share(_output, _targetEmbedding);
+        return this;
+    }
+
+    /// <inheritdoc/>
+    protected override global::TorchSharp.torch.nn.Module _to(global::TorchSharp.torch.Device device, global::TorchSharp.torch.ScalarType dtype, bool non_blocking)
+    {
+        base._to(device, dtype, non_blocking);
+        if (ShareEmbeddings) global::ModelDsl.Layers.TiedWeights.Share(_output, _sourceEmbedding);
+        if (ShareEmbeddings) global::ModelDsl.Layers.TiedWeights.Share(_output, _targetEmbedding);
+        return this;
+    }
+
+    /// <inheritdoc/>
+    protected override global::TorchSharp.torch.nn.Module _to(global::TorchSharp.DeviceType deviceType, int deviceIndex, bool non_blocking)
+    {
+        base._to(deviceType, deviceIndex, non_blocking);
+        if (ShareEmbeddings) global::ModelDsl.Layers.TiedWeights.Share(_output, _sourceEmbedding);
+        if (ShareEmbeddings) global::ModelDsl.Layers.TiedWeights.Share(_output, _targetEmbedding);
+        return this;
     }
 
     /// <inheritdoc cref="Forward"/>
@@ -187,7 +222,7 @@ partial class Transformer : global::TorchSharp.torch.nn.Module<global::TorchShar
         {
             global::ModelDsl.Onnx.OnnxPort.Float("output", "B", "T", Vocab),
         };
-        var hyperparameters = new (string, object)[] { ("vocab", Vocab), ("layers", Layers), ("heads", Heads), ("embed", Embed), ("hidden", Hidden), ("dropout", Dropout) };
+        var hyperparameters = new (string, object)[] { ("vocab", Vocab), ("layers", Layers), ("heads", Heads), ("embed", Embed), ("hidden", Hidden), ("dropout", Dropout), ("shareEmbeddings", ShareEmbeddings) };
         global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
     }
 
@@ -223,19 +258,19 @@ partial class Transformer : global::TorchSharp.torch.nn.Module<global::TorchShar
     public static string Summary() =>
         """
         Transformer
-        ------------------------------------------------------------------------------------------------------------------------------------------------
-        Layer                            Output shape                                                                                             Params
-        ------------------------------------------------------------------------------------------------------------------------------------------------
-        source (input)                   [B, S]                                                                                                        0
-        target (input)                   [B, T]                                                                                                        0
-        sourcePadding (input)            [B, S]                                                                                                        0
-        targetPadding (input)            [B, T]                                                                                                        0
-        source_embedding (Embedding)     [B, S, embed]                                                                                     embed * vocab
-        encoder (EncoderLayer × layers)  [B, S, embed]   4 * embed * embed * layers + 2 * embed * hidden * layers + 9 * embed * layers + hidden * layers
-        target_embedding (Embedding)     [B, T, embed]                                                                                     embed * vocab
-        decoder (DecoderLayer × layers)  [B, T, embed]  8 * embed * embed * layers + 2 * embed * hidden * layers + 15 * embed * layers + hidden * layers
-        output (Linear)                  [B, T, vocab]                                                                             embed * vocab + vocab
-        ------------------------------------------------------------------------------------------------------------------------------------------------
+        -----------------------------------------------------------------------------------------------------------------------------------------------------------------------
+        Layer                                                   Output shape                                                                                             Params
+        -----------------------------------------------------------------------------------------------------------------------------------------------------------------------
+        source (input)                                          [B, S]                                                                                                        0
+        target (input)                                          [B, T]                                                                                                        0
+        sourcePadding (input)                                   [B, S]                                                                                                        0
+        targetPadding (input)                                   [B, T]                                                                                                        0
+        source_embedding (Embedding)                            [B, S, embed]                                                                                     embed * vocab
+        encoder (EncoderLayer × layers)                         [B, S, embed]   4 * embed * embed * layers + 2 * embed * hidden * layers + 9 * embed * layers + hidden * layers
+        target_embedding (Embedding, tied to source_embedding)  [B, T, embed]                                                                                     embed * vocab
+        decoder (DecoderLayer × layers)                         [B, T, embed]  8 * embed * embed * layers + 2 * embed * hidden * layers + 15 * embed * layers + hidden * layers
+        output (Linear, tied to source_embedding)               [B, T, vocab]                                                                             embed * vocab + vocab
+        -----------------------------------------------------------------------------------------------------------------------------------------------------------------------
         Total params: 12 * embed * embed * layers + 4 * embed * hidden * layers + 24 * embed * layers + 3 * embed * vocab + 2 * hidden * layers + vocab
         """;
 }
