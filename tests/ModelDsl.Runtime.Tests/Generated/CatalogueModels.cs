@@ -52,3 +52,14 @@ public sealed partial class StatelessLstm
     [return: Shape("B", "T", 5)]
     public partial Tensor Forward([Shape("B", "T", 3)] Tensor x);
 }
+
+/// <summary>Recurrent layers without biases: a two-layer bidirectional LSTM from a given state and returning it, then a GRU.</summary>
+[Model]
+public sealed partial class BiasFreeRecurrent
+{
+    [LSTM(6, Layers = 2, Bidirectional = true, Bias = false, InitialState = new[] { "h0", "c0" }, FinalState = new[] { "H", "C" })] public partial LSTM Lstm { get; }
+    [GRU(5, Bias = false)]                                                                                                        public partial GRU Gru { get; }
+
+    [return: Shape("B", "T", 5), Shape(4, "B", 6), Shape(4, "B", 6)]
+    public partial (Tensor Gru, Tensor H, Tensor C) Forward([Shape("B", "T", 3)] Tensor x, [Shape(4, "B", 6)] Tensor h0, [Shape(4, "B", 6)] Tensor c0);
+}

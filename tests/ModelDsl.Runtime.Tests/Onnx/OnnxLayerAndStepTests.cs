@@ -60,6 +60,7 @@ public sealed class OnnxLayerAndStepTests(ITestOutputHelper output) : OneThreadT
         new("BiGruTagger", () => new BiGruTagger(), (b, t) => new[] { Values(b, t, 6), Values(4, b, 8) }, TwoBatchesTwoLengths),
         new("TokenModel", () => new TokenModel(), (b, t) => new[] { Values(b, t, 8) }, TwoBatchesTwoLengths),
         new("StatelessLstm", () => new StatelessLstm(), (b, t) => new[] { Values(b, t, 3) }, TwoBatchesTwoLengths),
+        new("BiasFreeRecurrent", () => new BiasFreeRecurrent(), (b, t) => new[] { Values(b, t, 3), Values(4, b, 6), Values(4, b, 6) }, TwoBatchesTwoLengths),
     }.ToDictionary(c => c.Name);
 
     /// <summary>The parity check of the model named <paramref name="name"/>.</summary>
