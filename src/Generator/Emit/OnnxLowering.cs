@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using ModelDsl.Generator.Model;
 using ModelDsl.Generator.Plan;
@@ -65,6 +66,21 @@ internal sealed class OnnxLowering
     public void Assign(string expression)
     {
         _writer.Line(Declared ? $"{Target} = {expression};" : $"var {Target} = {expression};");
+        Declared = true;
+        Value = Target;
+    }
+
+    /// <summary>
+    /// Assigns the first element of a tuple to the member's variable and the others to the locals of the taps it
+    /// produces (discarded where null), declaring them; the first becomes the value.
+    /// </summary>
+    public void AssignWith(IEnumerable<TapRef?> taps, string expression)
+    {
+        var names = taps.Select(t => t is null ? "_" : Local(t)).ToList();
+        if (Declared)
+            _writer.Line($"({Target}, {string.Join(", ", names.Select(n => n == "_" ? n : "var " + n))}) = {expression};");
+        else
+            _writer.Line($"var ({Target}, {string.Join(", ", names)}) = {expression};");
         Declared = true;
         Value = Target;
     }

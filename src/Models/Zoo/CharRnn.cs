@@ -9,7 +9,7 @@ namespace ModelDsl.Models.Zoo;
 /// and a linear layer to next-character logits. The LSTM's state <c>(h, c)</c> goes in and comes out, so training can
 /// carry it from one chunk of text to the next and sampling from one character to the next.
 /// </summary>
-[Model(Onnx = false)]
+[Model]
 public sealed partial class CharRnn
 {
     /// <summary>A char-rnn over <paramref name="vocab"/> characters with <paramref name="layers"/> LSTM layers of <paramref name="hidden"/>.</summary>

@@ -31,7 +31,7 @@ public sealed partial class FeedForward
 /// projections without bias, then an RMS-normalised SwiGLU feed-forward network, each added back to its input.
 /// </summary>
 /// <remarks>State-dict keys are Meta's but for the attention projections: <c>wq, wk, wv, wo</c> are <c>query, key, value, out</c>.</remarks>
-[Model(Onnx = false)]
+[Model]
 public sealed partial class LlamaBlock
 {
     /// <summary>A layer of width <paramref name="dim"/>, <paramref name="heads"/> heads and a feed-forward width of <paramref name="hidden"/>.</summary>
@@ -58,7 +58,7 @@ public sealed partial class LlamaBlock
 /// A LLaMA-style decoder: token embeddings, <c>layers</c> <see cref="LlamaBlock"/>s, a final RMSNorm and an output
 /// projection without bias to next-token logits. Positions enter only through the rotary attention.
 /// </summary>
-[Model(Onnx = false)]
+[Model]
 public sealed partial class Llama
 {
     /// <summary>A decoder over <paramref name="vocab"/> tokens.</summary>

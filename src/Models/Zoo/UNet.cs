@@ -8,7 +8,7 @@ namespace ModelDsl.Models.Zoo;
 /// Two 3×3 convolutions that keep the resolution, each followed by group normalisation and a ReLU: the unit of
 /// <see cref="UNet"/>.
 /// </summary>
-[Model(Onnx = false)]
+[Model]
 public sealed partial class DoubleConv
 {
     /// <summary>A unit from <paramref name="inChannels"/> to <paramref name="channels"/> channels, normalised in <paramref name="groups"/> groups.</summary>
@@ -37,7 +37,7 @@ public sealed partial class DoubleConv
 /// 2×2 transposed convolutions, each time concatenating the encoder's map of that size (the skip connection), and a
 /// 1×1 convolution gives per-pixel class scores. Heights and widths must be multiples of 4, which Forward checks.
 /// </summary>
-[Model(Onnx = false)]
+[Model]
 public sealed partial class UNet
 {
     /// <summary>A U-Net from <paramref name="inChannels"/> channels to <paramref name="classes"/> scores per pixel, <paramref name="width"/> channels at the top.</summary>

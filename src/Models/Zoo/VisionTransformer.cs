@@ -49,7 +49,7 @@ public sealed partial class VitBlock
 /// State-dict keys: torchvision's <c>encoder.pos_embedding</c>, <c>encoder.layers.encoder_layer_N</c>,
 /// <c>encoder.ln</c> and <c>heads.head</c> are <c>pos_embedding</c>, <c>layers.N</c>, <c>ln</c> and <c>head</c>.
 /// </remarks>
-[Model(Onnx = false)]
+[Model]
 public sealed partial class VisionTransformer
 {
     private const int Patch = 8;

@@ -4,7 +4,7 @@ namespace ModelDsl.Layers;
 
 public sealed partial class CausalSelfAttention
 {
-    /// <summary>The evaluation graph of <see cref="forward"/> without a cache: fused projection, causal attention, output projection.</summary>
+    /// <summary>The evaluation graph of <see cref="forward"/> without a cache: fused projection, rotary positions when asked, causal attention, output projection.</summary>
     internal OnnxValue LowerOnnx(OnnxGraph graph, OnnxValue x)
     {
         var headSize = _embed / _heads;
@@ -17,6 +17,8 @@ public sealed partial class CausalSelfAttention
         OnnxValue Part(long index) => graph.Node("Gather", new[] { qkv, graph.Int64Scalar(index) }, OnnxGraph.Attribute("axis", 0L));
 
         var time = graph.Dim(x, 1);
+        if (_rotaryBase is { } theta)
+            (q, k) = (OnnxAttention.Rotary(graph, q, time, headSize, theta), OnnxAttention.Rotary(graph, k, time, headSize, theta));
         var y = OnnxAttention.Attend(graph, q, k, v, OnnxAttention.CausalMask(graph, time, time), headSize);
         y = OnnxAttention.MergeHeads(graph, y, _embed);
         using (graph.Enter(nameof(c_proj)))

@@ -31,6 +31,9 @@ public sealed class RMSNorm : nn.Module<Tensor, Tensor>
     /// <summary>Added to the mean square for numerical stability.</summary>
     public double Eps { get; }
 
+    /// <summary>The learned scale, for the ONNX export.</summary>
+    internal Parameter Weight => weight;
+
     /// <inheritdoc/>
     public override Tensor forward(Tensor x)
     {

@@ -57,14 +57,11 @@ public sealed partial class OnnxGraph
         return Node("Add", x, encoding);
     }
 
+    /// <summary><c>nn.Conv1d</c> with its kernel, stride, padding, dilation and groups.</summary>
+    public OnnxValue Conv1d(OnnxValue x, Conv1d module, string key) => Convolve(x, module, key);
+
     /// <summary><c>nn.Conv2d</c> with its kernel, stride, padding, dilation and groups.</summary>
-    public OnnxValue Conv2d(OnnxValue x, Conv2d module, string key)
-    {
-        ArgumentNullException.ThrowIfNull(module);
-        RequireZeroPadding(module.padding_type, module.padding_mode, key);
-        using (Enter(key))
-            return Node("Conv", WeightAndBias(x, module.weight!, module.bias), ConvolutionAttributes(module.kernel_size, module.stride, module.padding!, module.dilation, module.groups));
-    }
+    public OnnxValue Conv2d(OnnxValue x, Conv2d module, string key) => Convolve(x, module, key);
 
     /// <summary><c>nn.ConvTranspose2d</c> with its kernel, stride, padding, output padding, dilation and groups.</summary>
     public OnnxValue ConvTranspose2d(OnnxValue x, ConvTranspose2d module, string key)
@@ -94,6 +91,58 @@ public sealed partial class OnnxGraph
             return Node("BatchNormalization", inputs, Attribute("epsilon", (float)module.eps));
         }
     }
+
+    /// <summary>
+    /// <c>nn.GroupNorm</c> over <c>[B, C, *]</c>: the value reshaped to <c>[B, groups, C / groups · …]</c> and normalised
+    /// per group by <c>InstanceNormalization</c> (unit scale, zero shift), reshaped back, then scaled and shifted per
+    /// channel as PyTorch's affine parameters are (opset 18's <c>GroupNormalization</c> scales per group until opset 21).
+    /// </summary>
+    public OnnxValue GroupNorm(OnnxValue x, GroupNorm module, string key, int rank)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        if (rank < 2)
+            throw new ArgumentOutOfRangeException(nameof(rank), rank, "GroupNorm normalises [B, C, *]");
+        using (Enter(key))
+        {
+            var groups = module.num_groups;
+            var grouped = Node("Reshape", x, Int64s(0, groups, -1));
+            var normalised = Node("InstanceNormalization",
+                new[] { grouped, Floats("ones", Enumerable.Repeat(1f, (int)groups).ToArray(), groups), Floats("zeros", new float[groups], groups) },
+                Attribute("epsilon", (float)module.eps));
+            var y = Node("Reshape", normalised, Node("Shape", x));
+            if (module.weight is not { } weight)
+                return y;
+            // [C] → [C, 1, …] so that it broadcasts over the trailing dims of [B, C, *].
+            var perChannel = Int64s(new[] { -1L }.Concat(Enumerable.Repeat(1L, rank - 2)).ToArray());
+            y = Node("Mul", y, Node("Reshape", Weight("weight", weight), perChannel));
+            return module.bias is { } bias ? Node("Add", y, Node("Reshape", Weight("bias", bias), perChannel)) : y;
+        }
+    }
+
+    /// <summary><see cref="Layers.RMSNorm"/>: <c>x · 1/√(mean(x²) + eps) · weight</c> over the last dim.</summary>
+    public OnnxValue RMSNorm(OnnxValue x, Layers.RMSNorm module, string key)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        using (Enter(key))
+        {
+            var meanSquare = Mean(Node("Mul", x, x), -1, keepDim: true);
+            var inverse = Node("Reciprocal", Node("Sqrt", Node("Add", meanSquare, Scalar((float)module.Eps))));
+            return Node("Mul", Node("Mul", x, inverse), Weight("weight", module.Weight));
+        }
+    }
+
+    /// <summary>
+    /// Learned tokens <c>[1, count, E]</c> (a parameter named by <paramref name="key"/>) put in front of <c>x</c>
+    /// <c>[B, T, E]</c>, expanded over the batch.
+    /// </summary>
+    public OnnxValue ClassToken(OnnxValue x, Tensor parameter, string key)
+    {
+        var batch = Concat(0, Dim(x, 0).ToValue(this), Int64s(1, 1));
+        return Concat(1, Node("Expand", Weight(key, parameter), batch), x);
+    }
+
+    /// <summary>A learned parameter named by <paramref name="key"/> added to <c>x</c>, broadcast.</summary>
+    public OnnxValue Learned(OnnxValue x, Tensor parameter, string key) => Node("Add", x, Weight(key, parameter));
 
     /// <summary><c>nn.LayerNorm</c> over its normalised trailing dims.</summary>
     public OnnxValue LayerNorm(OnnxValue x, LayerNorm module, string key)
@@ -132,6 +181,14 @@ public sealed partial class OnnxGraph
     {
         var product = Node("MatMul", x, Permute(Weight("weight", module.weight!), 1, 0));
         return module.bias is { } bias ? Node("Add", product, Weight("bias", bias)) : product;
+    }
+
+    private OnnxValue Convolve(OnnxValue x, Convolution module, string key)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        RequireZeroPadding(module.padding_type, module.padding_mode, key);
+        using (Enter(key))
+            return Node("Conv", WeightAndBias(x, module.weight!, module.bias), ConvolutionAttributes(module.kernel_size, module.stride, module.padding!, module.dilation, module.groups));
     }
 
     private OnnxValue[] WeightAndBias(OnnxValue x, Tensor weight, Tensor? bias)

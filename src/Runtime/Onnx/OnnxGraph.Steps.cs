@@ -78,6 +78,9 @@ public sealed partial class OnnxGraph
             ? Node("ReduceMean", new[] { x, Int64s(axis) }, Attribute("keepdims", keepDim ? 1L : 0L))
             : Node("ReduceMean", new[] { x }, Attribute("axes", new[] { axis }), Attribute("keepdims", keepDim ? 1L : 0L));
 
+    /// <summary><c>select(axis, index)</c>: the slice at <paramref name="index"/> (negative from the end), the axis dropped.</summary>
+    public OnnxValue Select(OnnxValue x, long axis, long index) => Node("Gather", new[] { x, Int64Scalar(index) }, Attribute("axis", axis));
+
     /// <summary><c>narrow(axis, start, length)</c>: the part of a split.</summary>
     public OnnxValue Narrow(OnnxValue x, long axis, OnnxDim start, OnnxDim length)
         => Node("Slice", x, start.ToValue(this), (start + length).ToValue(this), Int64s(axis));

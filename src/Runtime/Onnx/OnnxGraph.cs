@@ -111,6 +111,10 @@ public sealed partial class OnnxGraph
     internal OnnxValue Floats(string hint, float[] values, params long[] dims)
         => Add(OnnxInitializer.Float(Fresh(hint), values, dims));
 
+    /// <summary>A float64 constant of the given shape (angles computed in double precision, as the runtime computes them).</summary>
+    internal OnnxValue Doubles(string hint, double[] values, params long[] dims)
+        => Add(OnnxInitializer.Double(Fresh(hint), values, dims));
+
     /// <summary>A boolean constant of the given shape.</summary>
     internal OnnxValue Bools(string hint, bool[] values, params long[] dims)
         => Add(OnnxInitializer.Bool(Fresh(hint), values, dims));
@@ -132,6 +136,21 @@ public sealed partial class OnnxGraph
         node.Attribute.AddRange(attributes);
         _nodes.Add(node);
         return output;
+    }
+
+    /// <summary>Adds a node with <paramref name="outputs"/> outputs (the first named after the node) and returns them.</summary>
+    internal OnnxValue[] NodeWithOutputs(string op, int outputs, OnnxValue[] inputs, params AttributeProto[] attributes)
+    {
+        var names = new OnnxValue[outputs];
+        names[0] = new OnnxValue(Fresh(Scope + op));
+        for (var i = 1; i < outputs; i++)
+            names[i] = new OnnxValue(Fresh(names[0].Name + "_" + i.ToString(CultureInfo.InvariantCulture)));
+        var node = new NodeProto { OpType = op, Name = names[0].Name };
+        node.Input.AddRange(inputs.Select(i => i.Name));
+        node.Output.AddRange(names.Select(n => n.Name));
+        node.Attribute.AddRange(attributes);
+        _nodes.Add(node);
+        return names;
     }
 
     internal static AttributeProto Attribute(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };

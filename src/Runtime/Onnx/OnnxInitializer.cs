@@ -34,6 +34,9 @@ internal sealed class OnnxInitializer
     public static OnnxInitializer Float(string name, float[] values, long[] dims)
         => new(name, TensorProto.Types.DataType.Float, dims, null, MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
 
+    public static OnnxInitializer Double(string name, double[] values, long[] dims)
+        => new(name, TensorProto.Types.DataType.Double, dims, null, MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
+
     public static OnnxInitializer Int64(string name, long[] values, long[] dims)
         => new(name, TensorProto.Types.DataType.Int64, dims, null, MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
 

@@ -362,7 +362,7 @@ internal static class FuzzSeeds
     /// GRU, learned tokens and a learned bias, rotary attention with and without bias, and Select.
     /// </summary>
     public const string SequenceLayers = TestModels.Usings + """
-        [Model(Onnx = false)]
+        [Model]
         public sealed partial class SequenceLayers
         {
             public partial SequenceLayers(int channels, int hidden, int layers, double dropout);

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace ModelDsl.Runtime.Tests.Generated;
 
 /// <summary>Conv1d, GroupNorm and RMSNorm on a sequence of 4 channels, averaged over its positions (zoo_models.SequenceConv).</summary>
-[Model(Onnx = false)]
+[Model]
 public sealed partial class SequenceConv
 {
     [Conv1d(8, Kernel = 5, Padding = "same")]                           public partial Conv1d Conv1 { get; }
@@ -18,7 +18,7 @@ public sealed partial class SequenceConv
 }
 
 /// <summary>A two-layer bidirectional GRU from a given state, and scores per step (zoo_models.BiGruTagger).</summary>
-[Model(Onnx = false)]
+[Model]
 public sealed partial class BiGruTagger
 {
     [GRU(8, Layers = 2, Bidirectional = true, InitialState = "h0", FinalState = "H")] public partial GRU Rnn { get; }
@@ -32,7 +32,7 @@ public sealed partial class BiGruTagger
 /// Two learned tokens in front, a learned bias <c>[1, 1, 8]</c>, rotary causal self-attention and the last token's
 /// features (zoo_models.TokenModel).
 /// </summary>
-[Model(Onnx = false)]
+[Model]
 public sealed partial class TokenModel
 {
     [ClassToken(Count = 2)]                                          public partial Parameter Tokens { get; }
@@ -44,11 +44,22 @@ public sealed partial class TokenModel
 }
 
 /// <summary>An LSTM whose state starts at zero and is not returned.</summary>
-[Model(Onnx = false)]
+[Model]
 public sealed partial class StatelessLstm
 {
     [LSTM(5)]   public partial LSTM Rnn { get; }
 
     [return: Shape("B", "T", 5)]
     public partial Tensor Forward([Shape("B", "T", 3)] Tensor x);
+}
+
+/// <summary>Recurrent layers without biases: a two-layer bidirectional LSTM from a given state and returning it, then a GRU.</summary>
+[Model]
+public sealed partial class BiasFreeRecurrent
+{
+    [LSTM(6, Layers = 2, Bidirectional = true, Bias = false, InitialState = new[] { "h0", "c0" }, FinalState = new[] { "H", "C" })] public partial LSTM Lstm { get; }
+    [GRU(5, Bias = false)]                                                                                                        public partial GRU Gru { get; }
+
+    [return: Shape("B", "T", 5), Shape(4, "B", 6), Shape(4, "B", 6)]
+    public partial (Tensor Gru, Tensor H, Tensor C) Forward([Shape("B", "T", 3)] Tensor x, [Shape(4, "B", 6)] Tensor h0, [Shape(4, "B", 6)] Tensor c0);
 }

@@ -33,6 +33,19 @@ public sealed class CatalogueLayerTests : OneThreadTests
         Assert.Equal(new long[] { 3, 16 }, model.Forward(randn(3, 4, 7)).shape);
     }
 
+    /// <summary>TorchSharp's GroupNorm allocates its scale and shift without setting them; the generated model sets them as PyTorch does.</summary>
+    [Fact]
+    public void Group_norm_starts_with_ones_and_zeros_as_in_pytorch()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            using var model = new SequenceConv();
+            var state = model.state_dict();
+            Assert.True(state["norm1.weight"].eq(1).all().item<bool>(), string.Join(", ", state["norm1.weight"].data<float>().ToArray()));
+            Assert.True(state["norm1.bias"].eq(0).all().item<bool>(), string.Join(", ", state["norm1.bias"].data<float>().ToArray()));
+        }
+    }
+
     [Fact]
     public void Gru_has_pytorch_names_and_matches_it_with_a_given_state()
     {

@@ -94,7 +94,7 @@ public sealed class OnnxFileTests : OneThreadTests
         Assert.All(Read(exported.Path).Graph.Initializer, i => Assert.Equal(global::Onnx.TensorProto.Types.DataLocation.Default, i.DataLocation));
     }
 
-    /// <summary>The lowerings that differ by opset (Gelu from 20, ReduceMean's axes from 18) agree at every supported opset.</summary>
+    /// <summary>The lowerings that differ by opset (Gelu from 20, ReduceMean's axes from 18) and the sequence layers agree at every supported opset.</summary>
     [Theory]
     [InlineData(17)]
     [InlineData(18)]
@@ -103,7 +103,7 @@ public sealed class OnnxFileTests : OneThreadTests
     public void Every_supported_opset_gives_the_same_outputs(int opset)
     {
         var options = new OnnxExportOptions { Opset = opset };
-        foreach (var name in new[] { "ActivationChain", "SequenceShapes", "Pools", "ParityStack" })
+        foreach (var name in new[] { "ActivationChain", "SequenceShapes", "Pools", "ParityStack", "SequenceConv", "BiGruTagger", "TokenModel" })
             OnnxLayerAndStepTests.Case(name).Run(options);
     }
 

@@ -11,7 +11,8 @@ using static TorchSharp.torch;
 namespace ModelDsl.Runtime.Tests.Onnx;
 
 /// <summary>
-/// A parity check of one generated model: created once, BatchNorm statistics moved off their initial values by two
+/// A parity check of one generated model: created once, parameters that start constant (norm scales and shifts, class
+/// tokens) moved off their initial values, BatchNorm statistics moved off theirs by two
 /// training-mode passes, exported once in evaluation mode, then run by TorchSharp and ONNX Runtime at every size.
 /// </summary>
 /// <param name="Name">The model, as the parity table names it.</param>
@@ -21,17 +22,22 @@ namespace ModelDsl.Runtime.Tests.Onnx;
 internal sealed record OnnxParityCase(string Name, Func<nn.Module> Create, Func<long, long, Tensor[]> Inputs, (long Batch, long Size)[] Sizes)
 {
     /// <summary>Runs the check; returns the largest difference over every output and size.</summary>
-    public double Run(OnnxExportOptions? options = null)
+    public double Run(OnnxExportOptions? options = null) => RunPerSize(options).Max(r => r.Difference);
+
+    /// <summary>Runs the check; returns the largest difference over every output at each size, in order.</summary>
+    public IReadOnlyList<(long Batch, long Size, double Difference)> RunPerSize(OnnxExportOptions? options = null)
     {
         manual_seed(7);
         using var model = Create();
+        PerturbConstantParameters(model);
         WarmBatchNorm(model);
         model.eval();
         using var exported = OnnxTestKit.Export((path, o) => Export(model, path, o), options);
 
-        var largest = 0.0;
+        var results = new List<(long, long, double)>();
         foreach (var (batch, size) in Sizes)
         {
+            var largest = 0.0;
             using var scope = NewDisposeScope();
             var inputs = Inputs(batch, size);
             Tensor[] expected;
@@ -41,9 +47,10 @@ internal sealed record OnnxParityCase(string Name, Func<nn.Module> Create, Func<
             Assert.Equal(expected.Length, actual.Count);
             for (var i = 0; i < expected.Length; i++)
                 largest = Math.Max(largest, OnnxTestKit.AssertClose(expected[i], actual[i], $"{Name} output {i} at ({batch}, {size})"));
+            results.Add((batch, size, largest));
         }
 
-        return largest;
+        return results;
     }
 
     /// <summary>Calls the model's generated <c>ExportOnnx</c>.</summary>
@@ -56,6 +63,19 @@ internal sealed record OnnxParityCase(string Name, Func<nn.Module> Create, Func<
     /// <summary>A tensor, or the elements of a returned tuple, in order.</summary>
     public static Tensor[] Outputs(object result)
         => result is Tensor tensor ? new[] { tensor } : Enumerable.Range(0, ((ITuple)result).Length).Select(i => (Tensor)((ITuple)result)[i]!).ToArray();
+
+    // Norm scales and shifts start as ones and zeros, and class tokens as zeros: moved off them (each element by its
+    // own amount), an export that used them per group instead of per channel, or not at all, would show.
+    private static void PerturbConstantParameters(nn.Module model)
+    {
+        using var noGrad = no_grad();
+        foreach (var (_, parameter) in model.named_parameters())
+        {
+            using var scope = NewDisposeScope();
+            if (parameter.numel() > 0 && (parameter == parameter.flatten()[0]).all().item<bool>())
+                parameter.add_(randn_like(parameter) * 0.5);
+        }
+    }
 
     // Two training-mode passes at batch 4 give BatchNorm running statistics that are not 0 and 1, so the export's
     // use of them is tested; layers without state are unaffected.

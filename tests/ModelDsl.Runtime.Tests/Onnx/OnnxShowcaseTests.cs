@@ -50,6 +50,16 @@ public sealed class OnnxShowcaseTests(ITestOutputHelper output) : OneThreadTests
         new("DownsampleBlock", () => new DownsampleBlock(inChannels: 3, channels: 6), (b, side) => new[] { Values(b, 3, side, side) }, new (long, long)[] { (1, 7), (3, 8) }),
         new("MlpMixer", () => new MlpMixer(channels: 16, depth: 2, tokenHidden: 8, channelHidden: 32, classes: 10),
             (b, _) => new[] { Values(b, 3, 32, 32) }, new (long, long)[] { (1, 0), (2, 0) }),
+        new("ResNet18", () => new ResNet18(classes: 10), (b, side) => new[] { Values(b, 3, side, side) }, new (long, long)[] { (1, 32), (2, 40) }),
+        new("VisionTransformer", () => new VisionTransformer(embed: 16, depth: 2, heads: 2, mlp: 32, classes: 10, dropout: 0.1),
+            (b, _) => new[] { Values(b, 3, 32, 32) }, new (long, long)[] { (1, 0), (3, 0) }),
+        new("DoubleConv", () => new DoubleConv(inChannels: 3, channels: 8, groups: 4), (b, side) => new[] { Values(b, 3, side, side + 1) }, new (long, long)[] { (1, 5), (3, 8) }),
+        new("UNet", () => new UNet(inChannels: 1, classes: 3, width: 4, groups: 2), (b, side) => new[] { Values(b, 1, side, side + 4) }, new (long, long)[] { (1, 8), (2, 12) }),
+        new("LlamaBlock", () => new LlamaBlock(dim: 16, heads: 2, hidden: 32), (b, t) => new[] { Values(b, t, 16) }, new (long, long)[] { (1, 3), (3, 7) }),
+        new("Llama", () => new Llama(vocab: 20, dim: 16, layers: 2, heads: 2, hidden: 32),
+            (b, t) => new[] { randint(0, 20, new[] { b, t }) }, new (long, long)[] { (1, 5), (3, 9) }),
+        new("CharRnn", () => new CharRnn(vocab: 12, hidden: 8, layers: 2, dropout: 0.2),
+            (b, t) => new[] { randint(0, 12, new[] { b, t }), Values(2, b, 8), Values(2, b, 8) }, new (long, long)[] { (1, 3), (3, 7) }),
     };
 
     /// <summary>The parity check of the model named <paramref name="name"/>.</summary>
@@ -64,8 +74,9 @@ public sealed class OnnxShowcaseTests(ITestOutputHelper output) : OneThreadTests
     [MemberData(nameof(Names))]
     public void Model_matches_TorchSharp_from_one_exported_file(string name)
     {
-        var largest = Case(name).Run();
-        output.WriteLine($"{name}: largest difference {largest:G3}");
+        // Each size as (batch, size) = difference: the parity table of the docs comes from these lines.
+        var results = Case(name).RunPerSize();
+        output.WriteLine($"{name}: largest difference " + string.Join(", ", results.Select(r => $"({r.Batch}, {r.Size}) = {r.Difference:G3}")));
     }
 
     /// <summary>Greedy decoding through ONNX Runtime picks the same tokens as <c>Gpt.Generate</c> with temperature 0.</summary>

@@ -28,6 +28,10 @@ internal sealed record ClassTokenLayer(Dim Count, Dim Embed) : Layer
     protected override string Apply(ForwardLowering f)
         => $"{CodeNames.Torch}.cat(new[] {{ {f.Field}.expand({f.Value}.shape[0], -1, -1), {f.Value} }}, 1)";
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call("ClassToken", o.Value, o.Field, o.Key);
+
     public static Checked? Check(StepContext s)
     {
         if (!s.RequireRank(3, "[B, T, E] (rank 3)"))

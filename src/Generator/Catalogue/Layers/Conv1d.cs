@@ -27,6 +27,10 @@ internal sealed record Conv1dLayer(Dim In, Dim Out, Dim Kernel, Dim Stride, Dim 
         => CodeText.Call($"{CodeNames.Nn}.Conv1d", c.Code(In), c.Code(Out), c.Code(Kernel),
             CodeText.Optional("stride", c.Code(Stride), "1"), CodeText.Optional("padding", c.Code(Padding), "0"), Bias ? null : "bias: false");
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call("Conv1d", o.Value, o.Field, o.Key);
+
     public static Checked? Check(StepContext s)
     {
         if (!s.RequireRank(3, "[B, C, L] (rank 3)"))

@@ -31,6 +31,15 @@ internal sealed record GroupNormLayer(Dim Groups, Dim Channels, double Eps, bool
         => CodeText.Call($"{CodeNames.Nn}.GroupNorm", c.Code(Groups), c.Code(Channels),
             CodeText.Optional("eps", CodeText.Real(Eps), CodeText.Real(DefaultEps)), Affine ? null : "affine: false");
 
+    // TorchSharp's GroupNorm leaves its affine parameters as allocated (torch.empty): set them as PyTorch's
+    // reset_parameters does, ones and zeros.
+    public override IEnumerable<string> AfterConstruction(ConstructionLowering c)
+        => Affine ? [$"{CodeNames.Nn}.init.ones_({c.Field}.weight!);", $"{CodeNames.Nn}.init.zeros_({c.Field}.bias!);"] : [];
+
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call("GroupNorm", o.Value, o.Field, o.Key, CodeText.Int(o.Site.Input.Count));
+
     public static Checked? Check(StepContext s)
     {
         if (s.Rank < 2)

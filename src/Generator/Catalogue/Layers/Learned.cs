@@ -33,6 +33,10 @@ internal sealed record LearnedLayer(EquatableArray<Dim> Shape) : Layer
 
     protected override string Apply(ForwardLowering f) => $"{f.Value} + {f.Field}";
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call("Learned", o.Value, o.Field, o.Key);
+
     public static Checked? Check(StepContext s)
     {
         if (s.Rank < 1)

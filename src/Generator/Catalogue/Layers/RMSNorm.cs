@@ -30,6 +30,10 @@ internal sealed record RMSNormLayer(Dim Features, double Eps) : Layer
     public override string Construct(ConstructionLowering c)
         => CodeText.Call("new global::ModelDsl.Layers.RMSNorm", c.Code(Features), CodeText.Optional("eps", CodeText.Real(Eps), CodeText.Real(DefaultEps)));
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call("RMSNorm", o.Value, o.Field, o.Key);
+
     public static Checked? Check(StepContext s)
     {
         if (s.Rank < 1)

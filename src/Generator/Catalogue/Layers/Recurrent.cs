@@ -70,6 +70,16 @@ internal sealed record RecurrentLayer(
         f.AssignWith(finals, Lstm ? $"global::ModelDsl.Layers.Recurrent.Lstm({f.Field}, {f.Value}{state})" : $"{f.Field}.call({f.Value}{state})");
     }
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    public override void LowerOnnx(OnnxLowering o)
+    {
+        var state = InitialState.Select(o.Local).ToList();
+        var arguments = new[] { o.Value, o.Field, o.Key }.Concat(state).ToArray();
+        var finals = FinalState.Count > 0 ? FinalState.Select(t => (TapRef?)t) : Enumerable.Repeat<TapRef?>(null, Lstm ? 2 : 1);
+        o.AssignWith(finals, o.Call(Lstm ? "Lstm" : "Gru", arguments));
+    }
+
     public static Checked? CheckLstm(StepContext s) => Check(s, lstm: true);
 
     public static Checked? CheckGru(StepContext s) => Check(s, lstm: false);

@@ -18,6 +18,10 @@ internal sealed record SelectOp(int Dim, long Index) : Op
 
     protected override string Apply(ForwardLowering f) => $"{f.Value}.select({CodeText.Int(Dim)}, {CodeText.Int(Index)})";
 
+    public override string? OnnxGap(OnnxSite site) => null;
+
+    protected override string OnnxApply(OnnxLowering o) => o.Call("Select", o.Value, CodeText.Int(Dim), CodeText.Int(Index));
+
     public static Checked? Check(StepContext s)
     {
         if (s.Rank < 2)

@@ -7,7 +7,7 @@ namespace ModelDsl.Models.Zoo;
 /// CharRnn: [B, T], [layers, B, hidden], [layers, B, hidden] → (Logits: [B, T, vocab], Hidden: [layers, B, hidden], Cell: [layers, B, hidden]); 8 * hidden * hidden * layers + 8 * hidden * layers + 2 * hidden * vocab + vocab parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class CharRnn : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, (global::TorchSharp.torch.Tensor Logits, global::TorchSharp.torch.Tensor Hidden, global::TorchSharp.torch.Tensor Cell)>
+partial class CharRnn : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, (global::TorchSharp.torch.Tensor Logits, global::TorchSharp.torch.Tensor Hidden, global::TorchSharp.torch.Tensor Cell)>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Embedding _embedding;
     private readonly global::TorchSharp.Modules.LSTM _rnn;
@@ -106,6 +106,51 @@ partial class CharRnn : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
         var logits = _logits.call(rnn);
 
         return (scope.MoveToOuter(logits), scope.MoveToOuter(hidden), scope.MoveToOuter(cell));
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// tokens [B, T], h0 [layers, B, hidden], c0 [layers, B, hidden] → Logits [B, T, vocab], Hidden [layers, B, hidden], Cell [layers, B, hidden]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Int64("tokens", "B", "T"),
+            global::ModelDsl.Onnx.OnnxPort.Float("h0", Layers, "B", Hidden),
+            global::ModelDsl.Onnx.OnnxPort.Float("c0", Layers, "B", Hidden),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("Logits", "B", "T", Vocab),
+            global::ModelDsl.Onnx.OnnxPort.Float("Hidden", Layers, "B", Hidden),
+            global::ModelDsl.Onnx.OnnxPort.Float("Cell", Layers, "B", Hidden),
+        };
+        var hyperparameters = new (string, object)[] { ("vocab", Vocab), ("hidden", Hidden), ("layers", Layers), ("dropout", Dropout) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var tokens = inputs[0];
+        var h0 = inputs[1];
+        var c0 = inputs[2];
+
+        // Embedding: [B, T] → [B, T, hidden]
+        var embedding = graph.Embedding(tokens, _embedding, "embedding");
+
+        // Rnn: [B, T, hidden] → [B, T, hidden]
+        var (rnn, hidden, cell) = graph.Lstm(embedding, _rnn, "rnn", h0, c0);
+
+        // Logits: [B, T, hidden] → [B, T, vocab]
+        var logits = graph.Linear(rnn, _logits, "logits");
+
+        return new[] { logits, hidden, cell };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

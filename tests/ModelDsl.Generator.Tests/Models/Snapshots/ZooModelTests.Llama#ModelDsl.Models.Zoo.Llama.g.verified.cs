@@ -7,12 +7,13 @@ namespace ModelDsl.Models.Zoo;
 /// Llama: [B, T] → [B, T, vocab]; 4 * dim * dim * layers + 3 * dim * hidden * layers + 2 * dim * layers + 2 * dim * vocab + dim parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class Llama : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class Llama : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Embedding _tokEmbeddings;
     private readonly global::TorchSharp.Modules.ModuleList<global::ModelDsl.Models.Zoo.LlamaBlock> _layers;
     private readonly global::ModelDsl.Layers.RMSNorm _norm;
     private readonly global::TorchSharp.Modules.Linear _output;
+    private readonly int _layersValue;
 
     /// <summary>Creates the layers, checks the hyperparameters, and registers the layers in declaration order.</summary>
     public partial Llama(int vocab, int dim, int layers, int heads, int hidden)
@@ -37,6 +38,7 @@ partial class Llama : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
         Dim = dim;
         Heads = heads;
         Hidden = hidden;
+        _layersValue = layers;
         _tokEmbeddings = global::TorchSharp.torch.nn.Embedding(vocab, dim);
         register_module("tok_embeddings", _tokEmbeddings);
         _layers = new global::TorchSharp.Modules.ModuleList<global::ModelDsl.Models.Zoo.LlamaBlock>();
@@ -117,6 +119,48 @@ partial class Llama : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
         var output = _output.call(norm);
 
         return scope.MoveToOuter(output);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// tokens [B, T] → output [B, T, vocab]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Int64("tokens", "B", "T"),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", "T", Vocab),
+        };
+        var hyperparameters = new (string, object)[] { ("vocab", Vocab), ("dim", Dim), ("layers", _layersValue), ("heads", Heads), ("hidden", Hidden) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var tokens = inputs[0];
+
+        // TokEmbeddings: [B, T] → [B, T, dim]
+        var tokEmbeddings = graph.Embedding(tokens, _tokEmbeddings, "tok_embeddings");
+
+        // Layers: [B, T, dim] → [B, T, dim]
+        var layers = graph.Repeated(_layers, "layers", tokEmbeddings);
+
+        // Norm: [B, T, dim] → [B, T, dim]
+        var norm = graph.RMSNorm(layers, _norm, "norm");
+
+        // Output: [B, T, dim] → [B, T, vocab]
+        var output = graph.Linear(norm, _output, "output");
+
+        return new[] { output };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

@@ -7,7 +7,7 @@ namespace ModelDsl.Models.Zoo;
 /// LlamaBlock: [B, T, dim] → [B, T, dim]; 4 * dim * dim + 3 * dim * hidden + 2 * dim parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class LlamaBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class LlamaBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::ModelDsl.Layers.RMSNorm _attentionNorm;
     private readonly global::ModelDsl.Layers.Attention _attention;
@@ -103,6 +103,50 @@ partial class LlamaBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp
         feedForward = feedForward + attention;
 
         return scope.MoveToOuter(feedForward);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// x [B, T, dim] → output [B, T, dim]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("x", "B", "T", Dim),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", "T", Dim),
+        };
+        var hyperparameters = new (string, object)[] { ("dim", Dim), ("heads", Heads), ("hidden", Hidden) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var x = inputs[0];
+
+        // AttentionNorm: [B, T, dim] → [B, T, dim]
+        var attentionNorm = graph.RMSNorm(x, _attentionNorm, "attention_norm");
+
+        // Attention: [B, T, dim] → [B, T, dim]
+        var attention = graph.Attention(attentionNorm, attentionNorm, null, _attention, "attention");
+        attention = graph.Add(attention, x);
+
+        // FfnNorm: [B, T, dim] → [B, T, dim]
+        var ffnNorm = graph.RMSNorm(attention, _ffnNorm, "ffn_norm");
+
+        // FeedForward: [B, T, dim] → [B, T, dim]
+        var feedForward = graph.Nested(_feedForward, "feed_forward", ffnNorm);
+        feedForward = graph.Add(feedForward, attention);
+
+        return new[] { feedForward };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

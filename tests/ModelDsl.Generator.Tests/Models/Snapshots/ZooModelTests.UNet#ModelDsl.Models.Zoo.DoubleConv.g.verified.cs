@@ -7,7 +7,7 @@ namespace ModelDsl.Models.Zoo;
 /// DoubleConv: [B, inChannels, H, W] → [B, channels, H, W]; 9 * channels * channels + 9 * channels * inChannels + 4 * channels parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class DoubleConv : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class DoubleConv : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Conv2d _conv1;
     private readonly global::TorchSharp.Modules.GroupNorm _norm1;
@@ -34,10 +34,14 @@ partial class DoubleConv : global::TorchSharp.torch.nn.Module<global::TorchSharp
         register_module("conv1", _conv1);
         _norm1 = global::TorchSharp.torch.nn.GroupNorm(groups, channels);
         register_module("norm1", _norm1);
+        global::TorchSharp.torch.nn.init.ones_(_norm1.weight!);
+        global::TorchSharp.torch.nn.init.zeros_(_norm1.bias!);
         _conv2 = global::TorchSharp.torch.nn.Conv2d(channels, channels, 3, padding: 1, bias: false);
         register_module("conv2", _conv2);
         _norm2 = global::TorchSharp.torch.nn.GroupNorm(groups, channels);
         register_module("norm2", _norm2);
+        global::TorchSharp.torch.nn.init.ones_(_norm2.weight!);
+        global::TorchSharp.torch.nn.init.zeros_(_norm2.bias!);
         ParameterCount = 9 * (long)channels * (long)channels + 9 * (long)channels * (long)inChannels + 4 * (long)channels;
     }
 
@@ -101,6 +105,50 @@ partial class DoubleConv : global::TorchSharp.torch.nn.Module<global::TorchSharp
         norm2 = global::TorchSharp.torch.nn.functional.relu(norm2, inplace: true);
 
         return scope.MoveToOuter(norm2);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// x [B, inChannels, H, W] → output [B, channels, H, W]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("x", "B", InChannels, "H", "W"),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", Channels, "H", "W"),
+        };
+        var hyperparameters = new (string, object)[] { ("inChannels", InChannels), ("channels", Channels), ("groups", Groups) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var x = inputs[0];
+
+        // Conv1: [B, inChannels, H, W] → [B, channels, H, W]
+        var conv1 = graph.Conv2d(x, _conv1, "conv1");
+
+        // Norm1: [B, channels, H, W] → [B, channels, H, W]
+        var norm1 = graph.GroupNorm(conv1, _norm1, "norm1", 4);
+        norm1 = graph.Relu(norm1);
+
+        // Conv2: [B, channels, H, W] → [B, channels, H, W]
+        var conv2 = graph.Conv2d(norm1, _conv2, "conv2");
+
+        // Norm2: [B, channels, H, W] → [B, channels, H, W]
+        var norm2 = graph.GroupNorm(conv2, _norm2, "norm2", 4);
+        norm2 = graph.Relu(norm2);
+
+        return new[] { norm2 };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

@@ -7,7 +7,7 @@ namespace ModelDsl.Models.Zoo;
 /// UNet: [B, inChannels, H, W] → [B, classes, H, W]; classes * width + 9 * inChannels * width + 454 * width * width + classes + 43 * width parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class UNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class UNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::ModelDsl.Models.Zoo.DoubleConv _enc1;
     private readonly global::ModelDsl.Models.Zoo.DoubleConv _enc2;
@@ -175,6 +175,64 @@ partial class UNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
         var head = _head.call(dec1);
 
         return scope.MoveToOuter(head);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// x [B, inChannels, H, W] → output [B, classes, H, W]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("x", "B", InChannels, "H", "W"),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", Classes, "H", "W"),
+        };
+        var hyperparameters = new (string, object)[] { ("inChannels", InChannels), ("classes", Classes), ("width", Width), ("groups", Groups) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var x = inputs[0];
+
+        // Enc1: [B, inChannels, H, W] → [B, width, H, W]
+        var enc1 = graph.Nested(_enc1, "enc1", x);
+
+        // Enc2: [B, width, H, W] → [B, 2 * width, (H - 2) / 2 + 1, (W - 2) / 2 + 1]
+        var enc2 = graph.MaxPool2d(enc1, 2, 2, 0);
+        enc2 = graph.Nested(_enc2, "enc2", enc2);
+
+        // Bottleneck: [B, 2 * width, (H - 2) / 2 + 1, (W - 2) / 2 + 1] → [B, 4 * width, ((H - 2) / 2 - 1) / 2 + 1, ((W - 2) / 2 - 1) / 2 + 1]
+        var bottleneck = graph.MaxPool2d(enc2, 2, 2, 0);
+        bottleneck = graph.Nested(_bottleneck, "bottleneck", bottleneck);
+
+        // Up2: [B, 4 * width, ((H - 2) / 2 - 1) / 2 + 1, ((W - 2) / 2 - 1) / 2 + 1] → [B, 2 * width, 2 * (((H - 2) / 2 - 1) / 2) + 2, 2 * (((W - 2) / 2 - 1) / 2) + 2]
+        var up2 = graph.ConvTranspose2d(bottleneck, _up2, "up2");
+
+        // Dec2: [B, 2 * width, (H - 2) / 2 + 1, (W - 2) / 2 + 1] → [B, 2 * width, (H - 2) / 2 + 1, (W - 2) / 2 + 1]
+        var dec2 = graph.Concat(1, enc2, up2);
+        dec2 = graph.Nested(_dec2, "dec2", dec2);
+
+        // Up1: [B, 2 * width, (H - 2) / 2 + 1, (W - 2) / 2 + 1] → [B, width, 2 * ((H - 2) / 2) + 2, 2 * ((W - 2) / 2) + 2]
+        var up1 = graph.ConvTranspose2d(dec2, _up1, "up1");
+
+        // Dec1: [B, width, H, W] → [B, width, H, W]
+        var dec1 = graph.Concat(1, enc1, up1);
+        dec1 = graph.Nested(_dec1, "dec1", dec1);
+
+        // Head: [B, width, H, W] → [B, classes, H, W]
+        var head = graph.Conv2d(dec1, _head, "head");
+
+        return new[] { head };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

@@ -7,7 +7,7 @@ namespace ModelDsl.Models.Zoo;
 /// VisionTransformer: [B, 3, 32, 32] → [B, classes]; 4 * depth * embed * embed + 2 * depth * embed * mlp + classes * embed + 9 * depth * embed + depth * mlp + classes + 213 * embed parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class VisionTransformer : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class VisionTransformer : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Conv2d _convProj;
     private readonly global::TorchSharp.Modules.Parameter _classToken;
@@ -147,6 +147,57 @@ partial class VisionTransformer : global::TorchSharp.torch.nn.Module<global::Tor
         var head = _head.call(ln);
 
         return scope.MoveToOuter(head);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// x [B, 3, 32, 32] → output [B, classes]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("x", "B", 3, 32, 32),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", Classes),
+        };
+        var hyperparameters = new (string, object)[] { ("embed", Embed), ("depth", Depth), ("heads", Heads), ("mlp", Mlp), ("classes", Classes), ("dropout", Dropout) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var x = inputs[0];
+
+        // ConvProj: [B, 3, 32, 32] → [B, 16, embed]
+        var convProj = graph.Conv2d(x, _convProj, "conv_proj");
+        convProj = graph.Flatten(convProj, 2);
+        convProj = graph.Permute(convProj, 0, 2, 1);
+
+        // ClassToken: [B, 16, embed] → [B, 17, embed]
+        var classToken = graph.ClassToken(convProj, _classToken, "class_token");
+
+        // PosEmbedding: [B, 17, embed] → [B, 17, embed]
+        var posEmbedding = graph.Learned(classToken, _posEmbedding, "pos_embedding");
+
+        // Layers: [B, 17, embed] → [B, 17, embed]
+        var layers = graph.Repeated(_layers, "layers", posEmbedding);
+
+        // Ln: [B, 17, embed] → [B, embed]
+        var ln = graph.LayerNorm(layers, _ln, "ln");
+        ln = graph.Select(ln, 1, 0);
+
+        // Head: [B, embed] → [B, classes]
+        var head = graph.Linear(ln, _head, "head");
+
+        return new[] { head };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>
