@@ -72,6 +72,7 @@ public static class GanSample
         using var classifier = s.EvalSamples > 0 ? ClassifySample.ForMetrics(run, source, s.Classifier) : null;
         if (s.EvalSamples > 0 && classifier is null)
             return ExitCodes.Signal(run.Host.StopSignal); // its training was stopped, with a checkpoint
+        using var metrics = classifier is null ? null : GanMetrics.Create(run, source, classifier, s.EvalSamples);
 
         // Models and optimiser: the DCGAN paper's N(0, 0.02) initialisation. One Adam over both networks is exactly
         // two Adams: each step gives gradients to one network only, and Adam skips parameters without a gradient.
@@ -117,16 +118,20 @@ public static class GanSample
             {
                 var epoch = batches.EpochOf(step) + 1;
                 SaveGrid(generator, fixedNoise, run.OutFile($"samples-epoch-{epoch}.png"));
-                SaveLossPlot(run, training, source);
                 var n = (int)batches.StepsPerEpoch;
-                run.Log(Invariant($"epoch {epoch}: D {training.Losses.RecentMean("D", n):0.000}, G {training.Losses.RecentMean("G", n):0.000} (epoch means); {run.OutFile($"samples-epoch-{epoch}.png")}"));
+                var scores = metrics is null ? "" : "; " + Evaluate(run, training, metrics, generator, s, step + 1, batches.StepsPerEpoch).Describe();
+                SaveLossPlot(run, training, source, metrics);
+                run.Log(Invariant($"epoch {epoch}: D {training.Losses.RecentMean("D", n):0.000}, G {training.Losses.RecentMean("G", n):0.000} (epoch means){scores}; {run.OutFile($"samples-epoch-{epoch}.png")}"));
             }
         }
         if (training.Stopped)
             return training.ExitCode;
 
+        // A run that does not end on an epoch boundary (--steps) is scored once more at its last step.
+        if (metrics is not null && training.Losses[InceptionCurve] is var history && (history.Count == 0 || history[^1].Step != training.Step))
+            Evaluate(run, training, metrics, generator, s, training.Step, batches.StepsPerEpoch);
         SaveGrid(generator, fixedNoise, run.OutFile("samples.png"));
-        SaveLossPlot(run, training, source);
+        SaveLossPlot(run, training, source, metrics);
         WeightsFile.Save(run.OutFile("generator.safetensors"), generator, new Dictionary<string, string>
         {
             ["kind"] = "gan",
@@ -137,14 +142,32 @@ public static class GanSample
             ["trained-on"] = source.Name,
         });
         run.Log($"Samples {run.OutFile("samples.png")} (and samples-epoch-N.png per epoch); losses {run.OutFile("losses.png")}; generator weights {run.OutFile("generator.safetensors")} (`generate {run.OutDir}` draws new samples).");
-        if (classifier is not null)
-            Score(run, source, generator, classifier, s);
+        if (metrics is not null)
+            Report(run, source, training, metrics);
         return ExitCodes.Success;
     }
 
-    private static void SaveLossPlot(SampleRun run, TrainingLoop training, ImageSource source) =>
-        Plots.Save(run.OutFile("losses.png"), $"DCGAN on {source.Name}", YAxis.Linear, "loss",
+    // The names of the metric curves in the training's loss log (saved in checkpoints, so a resumed run keeps them).
+    private const string InceptionCurve = "IS", InceptionSpreadCurve = "IS std", FrechetCurve = "FID";
+
+    /// <summary>The losses, with the Inception-style score and the Fréchet distance per evaluation beside them when there are metrics.</summary>
+    private static void SaveLossPlot(SampleRun run, TrainingLoop training, ImageSource source, GanMetrics? metrics)
+    {
+        var losses = new PlotPanel($"DCGAN on {source.Name}: losses", YAxis.Linear, "loss",
             new Curve("discriminator", training.Losses["D"], Smooth: true), new Curve("generator", training.Losses["G"], Smooth: true));
+        if (metrics is null)
+        {
+            Plots.SavePanels(run.OutFile("losses.png"), losses);
+            return;
+        }
+        IReadOnlyList<LossPoint> Real(IReadOnlyList<LossPoint> curve, double value) =>
+            curve.Count == 0 ? [] : [new LossPoint(0, value), new LossPoint(curve[^1].Step, value)];
+        var inception = training.Losses[InceptionCurve];
+        var frechet = training.Losses[FrechetCurve];
+        Plots.SavePanels(run.OutFile("losses.png"), losses,
+            new PlotPanel("Inception-style score ↑", YAxis.Linear, "score", new Curve("generated", inception), new Curve("real (t10k)", Real(inception, metrics.RealInceptionScore))),
+            new PlotPanel("Fréchet distance to t10k ↓", YAxis.Log, "distance", new Curve("generated", frechet), new Curve("real (train subset)", Real(frechet, metrics.RealFrechetDistance))));
+    }
 
     private static void SaveGrid(DcganGenerator generator, Tensor noise, string path)
     {
@@ -165,51 +188,65 @@ public static class GanSample
         return generator;
     }
 
-    // The Inception-style score and Fréchet distance in the classifier's logit / 128-d feature space, with the real
-    // data's own for scale: IS of the held-out images, FID of a training subset against them.
-    private static void Score(SampleRun run, ImageSource source, DcganGenerator generator, MnistClassifier classifier, Settings s)
+    /// <summary>Scores <paramref name="generator"/> after <paramref name="step"/> steps, records the figures and rewrites <c>metrics.json</c>.</summary>
+    private static GanScores Evaluate(SampleRun run, TrainingLoop training, GanMetrics metrics, DcganGenerator generator, Settings s, long step, long stepsPerEpoch)
     {
-        using var test = source.Load(DatasetSplit.Test, PixelScaling.ZeroToOne);
-        using var train = source.Load(DatasetSplit.Train, PixelScaling.ZeroToOne);
-        var n = Math.Min(s.EvalSamples, Math.Min(test.Count, train.Count));
-        run.Log($"Scoring {n:N0} generated images against {n:N0} held-out (t10k) images …");
         using var scope = NewDisposeScope();
-        Tensor generated;
+        // The same noise at every evaluation (its own stream): the curve shows the generator changing, not the draw.
+        var sampler = new Generator((ulong)StepSeeds.Derive(run.Seed, StepSeeds.Sampling, 1));
         generator.eval();
+        Tensor generated;
         using (no_grad())
         {
-            var sampler = new Generator((ulong)StepSeeds.Derive(run.Seed, StepSeeds.Sampling, 1));
-            var parts = Enumerable.Range(0, (n + 249) / 250).Select(i => generator.forward(randn([Math.Min(250, n - 250 * i), s.Noise], generator: sampler))).ToList();
+            var parts = Enumerable.Range(0, (metrics.Count + 249) / 250)
+                .Select(i => generator.forward(randn([Math.Min(250, metrics.Count - 250 * i), s.Noise], generator: sampler))).ToList();
             generated = (cat(parts, 0) + 1) / 2;
         }
-        var order = Enumerable.Range(0, train.Count).Select(i => (long)i).ToArray();
-        StepSeeds.For(run.Seed, StepSeeds.Evaluation).Shuffle(order);
-        var realTrain = train.Images.index_select(0, tensor(order.AsSpan(0, n).ToArray()));
+        generator.train();
+        var scores = metrics.Score(generated);
+        training.Losses.Add(InceptionCurve, step, scores.InceptionScore);
+        training.Losses.Add(InceptionSpreadCurve, step, scores.InceptionScoreStd);
+        training.Losses.Add(FrechetCurve, step, scores.FrechetDistance);
+        WriteMetrics(run, training, metrics, stepsPerEpoch);
+        return scores;
+    }
 
-        var (genLogits, genFeatures) = ClassifySample.LogitsAndFeatures(classifier, generated);
-        var (testLogits, testFeatures) = ClassifySample.LogitsAndFeatures(classifier, test.Images.narrow(0, 0, n));
-        var (_, trainFeatures) = ClassifySample.LogitsAndFeatures(classifier, realTrain);
-        var isGenerated = InceptionScore.Compute(genLogits, Math.Min(10, n / 10));
-        var isReal = InceptionScore.Compute(testLogits, Math.Min(10, n / 10));
-        var fidGenerated = FrechetDistance.Compute(genFeatures, testFeatures);
-        var fidReal = FrechetDistance.Compute(trainFeatures, testFeatures);
-
-        var table = new Table().Title($"DCGAN metrics on {Markup.Escape(source.Name)} (classifier logits / 128-d features, {n:N0} images)")
-            .AddColumn("images").AddColumn(new TableColumn("Inception-style score ↑").RightAligned()).AddColumn(new TableColumn("Fréchet distance to t10k ↓").RightAligned());
-        table.AddRow("generated", Invariant($"{isGenerated.Mean:0.00} ± {isGenerated.StandardDeviation:0.00}"), Invariant($"{fidGenerated:0.00}"));
-        table.AddRow("real (t10k / train subset)", Invariant($"{isReal.Mean:0.00} ± {isReal.StandardDeviation:0.00}"), Invariant($"{fidReal:0.00}"));
-        run.Host.Write(table);
-        run.Log(Invariant($"metrics: IS {isGenerated.Mean:0.00} (real {isReal.Mean:0.00}), FID {fidGenerated:0.00} (real {fidReal:0.00}), {n} samples"));
-        var metrics = new Dictionary<string, object>
+    /// <summary><c>metrics.json</c>: the last figures, the real data's own, and every evaluation so far.</summary>
+    private static void WriteMetrics(SampleRun run, TrainingLoop training, GanMetrics metrics, long stepsPerEpoch)
+    {
+        var (inception, spread, frechet) = (training.Losses[InceptionCurve], training.Losses[InceptionSpreadCurve], training.Losses[FrechetCurve]);
+        var history = inception.Select((p, i) => new Dictionary<string, object>
         {
-            ["dataset"] = source.Name,
-            ["samples"] = n,
-            ["inceptionScore"] = isGenerated.Mean,
-            ["inceptionScoreStd"] = isGenerated.StandardDeviation,
-            ["frechetDistance"] = fidGenerated,
-            ["realInceptionScore"] = isReal.Mean,
-            ["realFrechetDistance"] = fidReal,
+            ["step"] = p.Step,
+            ["epoch"] = Math.Round((double)p.Step / stepsPerEpoch, 4),
+            ["inceptionScore"] = p.Value,
+            ["inceptionScoreStd"] = spread[i].Value,
+            ["frechetDistance"] = frechet[i].Value,
+        }).ToList();
+        var file = new Dictionary<string, object>
+        {
+            ["dataset"] = metrics.Dataset,
+            ["samples"] = metrics.Count,
+            ["step"] = inception[^1].Step,
+            ["inceptionScore"] = inception[^1].Value,
+            ["inceptionScoreStd"] = spread[^1].Value,
+            ["frechetDistance"] = frechet[^1].Value,
+            ["realInceptionScore"] = metrics.RealInceptionScore,
+            ["realFrechetDistance"] = metrics.RealFrechetDistance,
+            ["history"] = history,
         };
-        AtomicFile.Write(run.OutFile("metrics.json"), stream => JsonSerializer.Serialize(stream, metrics, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.Write(run.OutFile("metrics.json"), stream => JsonSerializer.Serialize(stream, file, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    /// <summary>The final table: the last evaluation beside the real data's own figures.</summary>
+    private static void Report(SampleRun run, ImageSource source, TrainingLoop training, GanMetrics metrics)
+    {
+        var (inception, spread, frechet) = (training.Losses[InceptionCurve][^1].Value, training.Losses[InceptionSpreadCurve][^1].Value, training.Losses[FrechetCurve][^1].Value);
+        var table = new Table().Title($"DCGAN metrics on {Markup.Escape(source.Name)} (classifier logits / 128-d features, {metrics.Count:N0} images)")
+            .AddColumn("images").AddColumn(new TableColumn("Inception-style score ↑").RightAligned()).AddColumn(new TableColumn("Fréchet distance to t10k ↓").RightAligned());
+        table.AddRow("generated", Invariant($"{inception:0.00} ± {spread:0.00}"), Invariant($"{frechet:0.00}"));
+        table.AddRow("real (t10k / train subset)", Invariant($"{metrics.RealInceptionScore:0.00} ± {metrics.RealInceptionScoreStd:0.00}"), Invariant($"{metrics.RealFrechetDistance:0.00}"));
+        run.Host.Write(table);
+        run.Log(Invariant($"metrics: IS {inception:0.00} (real {metrics.RealInceptionScore:0.00}), FID {frechet:0.00} (real {metrics.RealFrechetDistance:0.00}), {metrics.Count} samples; per evaluation in {run.OutFile("metrics.json")}, plotted in {run.OutFile("losses.png")}"));
     }
 }
