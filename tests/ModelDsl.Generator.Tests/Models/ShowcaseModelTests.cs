@@ -23,6 +23,11 @@ public sealed class ShowcaseModelTests
         ["ModelDsl.Models.Dcgan.Dcgan.g.cs", "ModelDsl.Models.Dcgan.DcganDiscriminator.g.cs", "ModelDsl.Models.Dcgan.DcganGenerator.g.cs"]);
 
     [Fact]
+    public Task ConditionalDcgan() => VerifyGroup(
+        ["Dcgan/ConditionalDcganGenerator.cs", "Dcgan/ConditionalDcganDiscriminator.cs", "Dcgan/ConditionalDcgan.cs"],
+        ["ModelDsl.Models.Dcgan.ConditionalDcgan.g.cs", "ModelDsl.Models.Dcgan.ConditionalDcganDiscriminator.g.cs", "ModelDsl.Models.Dcgan.ConditionalDcganGenerator.g.cs"]);
+
+    [Fact]
     public Task Gpt() => VerifyGroup(
         ["Transformers/GptBlock.cs", "Transformers/Gpt.cs", "Transformers/Gpt.Generation.cs"],
         ["ModelDsl.Models.Transformers.Gpt.g.cs", "ModelDsl.Models.Transformers.GptBlock.g.cs"]);
@@ -50,13 +55,13 @@ public sealed class ShowcaseModelTests
             .Where(p => !p.Split(Path.DirectorySeparatorChar).Any(part => part is "obj" or "bin"))
             .Order(StringComparer.Ordinal)
             .ToList();
-        Assert.True(files.Count >= 16, $"expected the 16 model sources, found {files.Count}");
+        Assert.True(files.Count >= 19, $"expected the 19 model sources, found {files.Count}");
 
         GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(files.Select(p => (p, File.ReadAllText(p)))));
 
         run.AssertSuccess();
         Assert.Empty(run.GeneratorDiagnostics);
-        Assert.Equal(17, run.GeneratedSources.Length);
+        Assert.Equal(20, run.GeneratedSources.Length);
     }
 
     /// <summary>The parameter counts the generator computes for the constant-shaped models (references in the runtime tests).</summary>
