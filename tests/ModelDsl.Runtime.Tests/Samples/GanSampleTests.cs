@@ -60,4 +60,47 @@ public sealed class GanSampleTests
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")));
         Assert.Equal([4L, 8L], metrics.RootElement.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("step").GetInt64()));
     }
+
+    [Fact]
+    public void ConditionalRunReportsAccuracyByClassAndGeneratesOneDigit()
+    {
+        using var dir = new TempDirectory();
+        var (data, classifier) = SmallDigitsAndClassifier(dir);
+        var output = dir.File("cgan");
+
+        var (code, text, error) = Run(TinyGan(data, output, 4, "--conditional", "--ema", "0.9", "--eval-samples", "20", "--classifier", classifier));
+        Assert.True(code == 0, error);
+        Assert.Contains("Training the conditional DCGAN", text);
+        Assert.Contains("row i is class i", text);
+        Assert.Matches(@"class accuracy: [0-9.]+% \(by class 0:[0-9.]+% 1:", text);
+        using (var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json"))))
+        {
+            var byClass = metrics.RootElement.GetProperty("classAccuracyByClass").EnumerateArray().Select(a => a.GetDouble()).ToList();
+            Assert.Equal(10, byClass.Count);
+            Assert.All(byClass, a => Assert.InRange(a, 0.0, 1.0));
+            Assert.Equal(byClass.Average(), metrics.RootElement.GetProperty("classAccuracy").GetDouble(), 12);
+            Assert.Single(metrics.RootElement.GetProperty("history").EnumerateArray());
+        }
+
+        var sevens = dir.File("sevens.png");
+        var (generated, said, generateError) = Run("generate", output, "--digit", "7", "--count", "9", "--image", sevens);
+        Assert.True(generated == 0, generateError);
+        Assert.Contains("9 images from", said);
+        Assert.True(new FileInfo(sevens).Length > 0);
+    }
+
+    [Fact]
+    public void DigitNeedsAConditionalModel()
+    {
+        using var dir = new TempDirectory();
+        var data = WriteSmallMnist(dir, train: 16, test: 8);
+        var (code, _, error) = Run(TinyGan(data, dir.File("gan"), 2, "--digit", "7"));
+        Assert.Equal(2, code);
+        Assert.Contains("--digit chooses the class a conditional DCGAN draws; add --conditional.", error);
+
+        Assert.Equal(0, Run(TinyGan(data, dir.File("plain"), 2)).Code);
+        var (generated, _, generateError) = Run("generate", dir.File("plain"), "--digit", "3");
+        Assert.Equal(2, generated);
+        Assert.Contains("is an unconditional DCGAN generator; train one with `gan --conditional`", generateError);
+    }
 }
