@@ -4,18 +4,34 @@ using static TorchSharp.torch;
 
 namespace ModelDsl.Samples;
 
-/// <summary>The hyperparameters of a DCGAN pair; <paramref name="Classes"/> 0 means unconditional.</summary>
-public sealed record GanShape(int Noise, int Classes, int Size, int Width)
+/// <summary>
+/// The hyperparameters of a DCGAN pair; <paramref name="Classes"/> 0 means unconditional. <paramref name="Architecture"/>
+/// is <see cref="Compact"/> (<see cref="CompactDcgan"/>) or <see cref="Tutorial"/> (<see cref="Dcgan"/>, TensorFlow's
+/// DCGAN tutorial).
+/// </summary>
+public sealed record GanShape(string Architecture, int Noise, int Classes, int Size, int Width)
 {
+    public const string Compact = "compact", Tutorial = "tutorial";
+
     public bool Conditional => Classes > 0;
 
-    public GanNetwork NewGenerator() => Conditional
-        ? new GanNetwork(this, new ConditionalDcganGenerator(Noise, Classes, channels: 1, Size, Width))
-        : new GanNetwork(this, new DcganGenerator(Noise, channels: 1, Size, Width));
+    public GanNetwork NewGenerator() => new(this, (Architecture, Conditional) switch
+    {
+        (Compact, false) => new CompactDcganGenerator(Noise, channels: 1, Size, Width),
+        (Tutorial, false) => new DcganGenerator(Noise, channels: 1, Size, Width),
+        (Compact, true) => new ConditionalDcganGenerator(Noise, Classes, channels: 1, Size, Width),
+        _ => throw Unknown(),
+    });
 
-    public GanNetwork NewDiscriminator() => Conditional
-        ? new GanNetwork(this, new ConditionalDcganDiscriminator(Classes, channels: 1, Size, Width))
-        : new GanNetwork(this, new DcganDiscriminator(channels: 1, Size, Width));
+    public GanNetwork NewDiscriminator() => new(this, (Architecture, Conditional) switch
+    {
+        (Compact, false) => new CompactDcganDiscriminator(channels: 1, Size, Width),
+        (Tutorial, false) => new DcganDiscriminator(channels: 1, Size, Width),
+        (Compact, true) => new ConditionalDcganDiscriminator(Classes, channels: 1, Size, Width),
+        _ => throw Unknown(),
+    });
+
+    private NotSupportedException Unknown() => new($"There is no {(Conditional ? "conditional " : "")}DCGAN of architecture '{Architecture}'.");
 }
 
 /// <summary>
@@ -32,6 +48,7 @@ public sealed class GanNetwork(GanShape shape, nn.Module module) : IDisposable
     /// <summary>Images <c>[B, 1, size, size]</c> in [−1, 1] from noise <c>[B, noise]</c> (and labels <c>[B]</c> when conditional).</summary>
     public Tensor Generate(Tensor noise, Tensor? labels) => Module switch
     {
+        CompactDcganGenerator g => g.forward(noise),
         DcganGenerator g => g.forward(noise),
         ConditionalDcganGenerator g => g.forward(noise, labels ?? throw new ArgumentNullException(nameof(labels), "A conditional generator needs the labels.")),
         _ => throw new InvalidOperationException($"{Module.GetType().Name} is not a generator."),
@@ -56,6 +73,7 @@ public sealed class GanNetwork(GanShape shape, nn.Module module) : IDisposable
     /// <summary>One logit per image <c>[B, 1]</c> (given the labels when conditional).</summary>
     public Tensor Score(Tensor images, Tensor? labels) => Module switch
     {
+        CompactDcganDiscriminator d => d.forward(images),
         DcganDiscriminator d => d.forward(images),
         ConditionalDcganDiscriminator d => d.forward(images, labels ?? throw new ArgumentNullException(nameof(labels), "A conditional discriminator needs the labels.")),
         _ => throw new InvalidOperationException($"{Module.GetType().Name} is not a discriminator."),

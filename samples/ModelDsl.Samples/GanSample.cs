@@ -36,6 +36,7 @@ public static class GanSample
         [Option("--loss", "bce: the non-saturating GAN loss (BCE with logits); hinge: the hinge loss", Choices = ["bce", "hinge"])] public string Loss { get; init; } = "bce";
         [Option("--real-label", "Target of real images in the discriminator's BCE loss (one-sided label smoothing below 1)", Min = 0.5, Max = 1)] public double RealLabel { get; init; } = 1.0;
         [Option("--ema", "Decay of the moving average of the generator's weights that draws the samples (0: the trained weights)", Min = 0, Max = 1, BelowMax = true)] public double Ema { get; init; }
+        [Option("--arch", "compact: the compact DCGAN (4×4 kernels, batch normalisation in both networks); tutorial: TensorFlow's DCGAN tutorial (5×5 kernels, a dropout discriminator)", Choices = [GanShape.Compact, GanShape.Tutorial])] public string Architecture { get; init; } = GanShape.Compact;
         [Option("--width", "Width of both networks (channels of the first convolution)", Min = 1, Max = 4096)] public int Width { get; init; } = 64;
         [Option("--noise", "Size of the noise vector", Min = 1, Max = 65536)] public int Noise { get; init; } = 100;
         [Option("--conditional", "Train the conditional DCGAN (the class label joined to the noise and to the image): grids show class i in row i")] public bool Conditional { get; init; }
@@ -70,6 +71,8 @@ public static class GanSample
             throw new UsageException($"--eval-samples must be 0 (no metrics) or at least 20; got {s.EvalSamples}.");
         if (s.Digit is not null && !s.Conditional)
             throw new UsageException("--digit chooses the class a conditional DCGAN draws; add --conditional.");
+        if (s.Conditional && s.Architecture != GanShape.Compact)
+            throw new UsageException($"--conditional trains the conditional DCGAN, whose layers are the compact DCGAN's; leave --arch out (or give --arch {GanShape.Compact}).");
         if (s.RealLabel < 1 && s.Loss != "bce")
             throw new UsageException($"--real-label smooths the BCE loss's targets; --loss {s.Loss} has none. Leave --real-label out or use --loss bce.");
 
@@ -93,7 +96,7 @@ public static class GanSample
 
         // Models: the DCGAN paper's N(0, 0.02) initialisation; the moving average starts as a copy of the generator.
         Seeding.Seed(run.Seed);
-        var shape = new GanShape(s.Noise, s.Conditional ? Classes : 0, images.Height, s.Width);
+        var shape = new GanShape(s.Architecture, s.Noise, s.Conditional ? Classes : 0, images.Height, s.Width);
         using var generator = shape.NewGenerator();
         using var discriminator = shape.NewDiscriminator();
         DcganInitialization.Apply(generator.Module);
@@ -179,6 +182,7 @@ public static class GanSample
             ["noise"] = $"{s.Noise}",
             ["size"] = $"{images.Height}",
             ["width"] = $"{s.Width}",
+            ["arch"] = s.Architecture,
             ["steps"] = $"{training.Step}",
             ["trained-on"] = source.Name,
             ["weights"] = average is null ? "trained" : Invariant($"moving average (decay {s.Ema})"),
@@ -244,7 +248,7 @@ public static class GanSample
     public static GanNetwork Load(string path, IReadOnlyDictionary<string, string> metadata)
     {
         int Number(string key) => int.Parse(metadata[key], CultureInfo.InvariantCulture);
-        var shape = new GanShape(Number("noise"), metadata.ContainsKey("classes") ? Number("classes") : 0, Number("size"), Number("width"));
+        var shape = new GanShape(metadata.GetValueOrDefault("arch") ?? GanShape.Tutorial, Number("noise"), metadata.ContainsKey("classes") ? Number("classes") : 0, Number("size"), Number("width"));
         var generator = shape.NewGenerator();
         SafetensorsFile.Load(path, generator.Module);
         generator.Module.eval();

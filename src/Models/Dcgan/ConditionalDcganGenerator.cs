@@ -6,7 +6,7 @@ namespace ModelDsl.Models.Dcgan;
 
 /// <summary>
 /// The conditional DCGAN generator: the class label is embedded (a learned vector of <c>classes</c> numbers per
-/// class) and joined to the noise, then the <c>DcganGenerator</c> stack draws a
+/// class) and joined to the noise, then the layers of <c>CompactDcganGenerator</c> draw a
 /// <c>channels × size × size</c> image of that class in [-1, 1].
 /// </summary>
 [Model]
@@ -21,26 +21,20 @@ public sealed partial class ConditionalDcganGenerator
     [Input("labels"), Embedding("classes", "classes")]
     partial Embedding Label { get; }
 
-    [Concat("z"), Linear("(size / 4) * (size / 4) * 4 * width", Bias = false)]
-    partial Linear Project { get; }
+    [Concat("z"), Reshape("classes + noise", 1, 1), ConvTranspose2d("4 * width", Kernel = "size / 4", Bias = false)]
+    partial ConvTranspose2d Project { get; }
 
-    [BatchNorm1d, LeakyReLU(0.2), Reshape("4 * width", "size / 4", "size / 4")]
-    partial BatchNorm1d Norm0 { get; }
+    [BatchNorm2d, ReLU]
+    partial BatchNorm2d Norm0 { get; }
 
-    [ConvTranspose2d("2 * width", Kernel = 5, Padding = 2, Bias = false)]
+    [ConvTranspose2d("2 * width", Kernel = 4, Stride = 2, Padding = 1, Bias = false)]
     partial ConvTranspose2d Up1 { get; }
 
-    [BatchNorm2d, LeakyReLU(0.2)]
+    [BatchNorm2d, ReLU]
     partial BatchNorm2d Norm1 { get; }
 
-    [ConvTranspose2d("width", Kernel = 5, Stride = 2, Padding = 2, OutputPadding = 1, Bias = false)]
+    [ConvTranspose2d("channels", Kernel = 4, Stride = 2, Padding = 1), Tanh]
     partial ConvTranspose2d Up2 { get; }
-
-    [BatchNorm2d, LeakyReLU(0.2)]
-    partial BatchNorm2d Norm2 { get; }
-
-    [ConvTranspose2d("channels", Kernel = 5, Stride = 2, Padding = 2, OutputPadding = 1), Tanh]
-    partial ConvTranspose2d Up3 { get; }
 
     /// <summary>Generates images of the given classes (int64 labels in [0, classes)) from noise.</summary>
     [return: Shape("B", "channels", "size", "size")]

@@ -1,24 +1,41 @@
 using ModelDsl.Models.Dcgan;
 using Xunit;
 using static TorchSharp.torch;
+using static ModelDsl.Runtime.Tests.Models.ModelTestKit;
 
 namespace ModelDsl.Runtime.Tests.Models;
 
-/// <summary>The conditional DCGAN (src/Models/Dcgan): the label reaches both networks, and labels of the wrong shape or type are refused.</summary>
+/// <summary>The compact and the conditional DCGAN (src/Models/Dcgan): the label reaches both networks, and labels of the wrong shape or type are refused.</summary>
 public sealed class ConditionalDcganTests : OneThreadTests
 {
     /// <summary>
-    /// The generator is the DCGAN generator with a 10×10 label embedding whose output joins the noise (110 inputs to
-    /// the projection): 2,305,473 + 10·10 + 10·12,544. The discriminator adds a 10×784 embedding (one image plane per
-    /// class) and one more input channel to its first convolution: 212,865 + 7,840 + 64·25.
+    /// The generator is the compact DCGAN generator with a 10×10 label embedding whose output joins the noise (110
+    /// input channels to the 7×7 transposed convolution): 10·10 + 110·256·49 (no bias) + 2·256 + 256·128·16 (no bias)
+    /// + 2·128 + 128·16 + 1. The discriminator adds a 10×784 embedding (one image plane per class) to the compact
+    /// discriminator with two input channels: 7,840 + (2·64·16 + 64) + 64·128·16 (no bias) + 2·128 + (128·49 + 1).
     /// </summary>
     [Fact]
-    public void Parameter_counts_add_the_embeddings_and_the_joined_inputs()
+    public void Parameter_counts_match_the_layer_by_layer_reference()
     {
         using var generator = ConditionalDcganGenerator.Mnist();
         using var discriminator = ConditionalDcganDiscriminator.Mnist();
-        Assert.Equal(2_305_473 + 10 * 10 + 10 * 12_544, generator.ParameterCount);
-        Assert.Equal(212_865 + 10 * 784 + 64 * 25, discriminator.ParameterCount);
+        Assert.Equal(10 * 10 + 110 * 256 * 49 + 2 * 256 + 256 * 128 * 16 + 2 * 128 + 128 * 16 + 1, generator.ParameterCount);
+        Assert.Equal(10 * 784 + (2 * 64 * 16 + 64) + 64 * 128 * 16 + 2 * 128 + (128 * 49 + 1), discriminator.ParameterCount);
+        Assert.Equal(generator.ParameterCount, SumOfParameters(generator));
+        Assert.Equal(discriminator.ParameterCount, SumOfParameters(discriminator));
+    }
+
+    /// <summary>The compact pair: the conditional one less its embeddings and the label plane's input channel.</summary>
+    [Fact]
+    public void Compact_pair_parameter_counts_match_the_layer_by_layer_reference()
+    {
+        using var generator = CompactDcganGenerator.Mnist();
+        using var discriminator = CompactDcganDiscriminator.Mnist();
+        Assert.Equal(100 * 256 * 49 + 2 * 256 + 256 * 128 * 16 + 2 * 128 + 128 * 16 + 1, generator.ParameterCount);
+        Assert.Equal((64 * 16 + 64) + 64 * 128 * 16 + 2 * 128 + (128 * 49 + 1), discriminator.ParameterCount);
+        using var scope = NewDisposeScope();
+        var gan = CompactDcgan.Mnist();
+        Assert.Equal(new long[] { 3, 1 }, gan.Discriminator.Forward(gan.Generator.Forward(randn(3, 100))).shape);
     }
 
     [Fact]

@@ -4,7 +4,7 @@
 namespace ModelDsl.Models.Dcgan;
 
 /// <summary>
-/// ConditionalDcganDiscriminator: [B, channels, size, size], [B] → [B, 1]; 2 * (((size - 1) / 2) / 2) * (((size - 1) / 2) / 2) * width + classes * size * size + 4 * (((size - 1) / 2) / 2) * width + 25 * channels * width + 50 * width * width + 30 * width + 1 parameters.
+/// ConditionalDcganDiscriminator: [B, channels, size, size], [B] → [B, 1]; classes * size * size + 2 * (size / 4) * (size / 4) * width + 16 * channels * width + 32 * width * width + 21 * width + 1 parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class ConditionalDcganDiscriminator : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
@@ -12,7 +12,8 @@ partial class ConditionalDcganDiscriminator : global::TorchSharp.torch.nn.Module
     private readonly global::TorchSharp.Modules.Embedding _label;
     private readonly global::TorchSharp.Modules.Conv2d _conv1;
     private readonly global::TorchSharp.Modules.Conv2d _conv2;
-    private readonly global::TorchSharp.Modules.Linear _logit;
+    private readonly global::TorchSharp.Modules.BatchNorm2d _norm2;
+    private readonly global::TorchSharp.Modules.Conv2d _logit;
 
     /// <summary>Creates the layers, checks the hyperparameters, and registers the layers in declaration order.</summary>
     public partial ConditionalDcganDiscriminator(int classes, int channels, int size, int width)
@@ -24,8 +25,18 @@ partial class ConditionalDcganDiscriminator : global::TorchSharp.torch.nn.Module
             throw new global::ModelDsl.ShapeMismatchException(nameof(ConditionalDcganDiscriminator), $"hyperparameter size must be positive (size = {size})");
         if (width <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(ConditionalDcganDiscriminator), $"hyperparameter width must be positive (width = {width})");
+        if (size - 1 <= 0)
+            throw new global::ModelDsl.ShapeMismatchException(nameof(ConditionalDcganDiscriminator), $"Conv2d 'Conv1': the input height size must be at least 2 (size = {size})");
+        if ((size - 2) / 2 <= 0)
+            throw new global::ModelDsl.ShapeMismatchException(nameof(ConditionalDcganDiscriminator), $"(size - 2) / 2 must be positive (size = {size})");
+        if (size / 4 <= 0)
+            throw new global::ModelDsl.ShapeMismatchException(nameof(ConditionalDcganDiscriminator), $"size / 4 must be positive (size = {size})");
+        if (((size - 2) / 2 - 1) / 2 - size / 4 + 2 <= 0)
+            throw new global::ModelDsl.ShapeMismatchException(nameof(ConditionalDcganDiscriminator), $"Conv2d 'Logit': the input height ((size - 2) / 2 - 1) / 2 + 1 must be at least size / 4 (size = {size})");
         if (channels <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(ConditionalDcganDiscriminator), $"hyperparameter channels must be positive (channels = {channels})");
+        if ((((size - 2) / 2 - 1) / 2) * (((size - 2) / 2 - 1) / 2) - 2 * (((size - 2) / 2 - 1) / 2) * (size / 4) + (size / 4) * (size / 4) + 4 * (((size - 2) / 2 - 1) / 2) - 4 * (size / 4) + 4 != 1)
+            throw new global::ModelDsl.ShapeMismatchException(nameof(ConditionalDcganDiscriminator), $"Forward produces [B, (((size - 2) / 2 - 1) / 2) * (((size - 2) / 2 - 1) / 2) - 2 * (((size - 2) / 2 - 1) / 2) * (size / 4) + (size / 4) * (size / 4) + 4 * (((size - 2) / 2 - 1) / 2) - 4 * (size / 4) + 4] but declares it returns [B, 1] (size = {size})");
 
         Classes = classes;
         Channels = channels;
@@ -33,13 +44,15 @@ partial class ConditionalDcganDiscriminator : global::TorchSharp.torch.nn.Module
         Width = width;
         _label = global::TorchSharp.torch.nn.Embedding(classes, size * size);
         register_module("label", _label);
-        _conv1 = global::TorchSharp.torch.nn.Conv2d(channels + 1, width, 5, stride: 2, padding: 2);
+        _conv1 = global::TorchSharp.torch.nn.Conv2d(channels + 1, width, 4, stride: 2, padding: 1);
         register_module("conv1", _conv1);
-        _conv2 = global::TorchSharp.torch.nn.Conv2d(width, 2 * width, 5, stride: 2, padding: 2);
+        _conv2 = global::TorchSharp.torch.nn.Conv2d(width, 2 * width, 4, stride: 2, padding: 1, bias: false);
         register_module("conv2", _conv2);
-        _logit = global::TorchSharp.torch.nn.Linear(2 * (((size - 1) / 2) / 2) * (((size - 1) / 2) / 2) * width + 4 * (((size - 1) / 2) / 2) * width + 2 * width, 1);
+        _norm2 = global::TorchSharp.torch.nn.BatchNorm2d(2 * width);
+        register_module("norm2", _norm2);
+        _logit = global::TorchSharp.torch.nn.Conv2d(2 * width, 1, size / 4);
         register_module("logit", _logit);
-        ParameterCount = 2 * ((((long)size - 1) / 2) / 2) * ((((long)size - 1) / 2) / 2) * (long)width + (long)classes * (long)size * (long)size + 4 * ((((long)size - 1) / 2) / 2) * (long)width + 25 * (long)channels * (long)width + 50 * (long)width * (long)width + 30 * (long)width + 1;
+        ParameterCount = (long)classes * (long)size * (long)size + 2 * (((long)size) / 4) * (((long)size) / 4) * (long)width + 16 * (long)channels * (long)width + 32 * (long)width * (long)width + 21 * (long)width + 1;
     }
 
     /// <summary>The hyperparameter <c>classes</c> this model was created with.</summary>
@@ -57,16 +70,19 @@ partial class ConditionalDcganDiscriminator : global::TorchSharp.torch.nn.Module
     /// <summary>Embedding → Reshape: [B] → [B, 1, size, size]; classes * size * size parameters; state-dict key <c>label</c>.</summary>
     partial global::TorchSharp.Modules.Embedding Label => _label;
 
-    /// <summary>Concat → Conv2d → LeakyReLU → Dropout: [B, channels, size, size] → [B, width, (size - 1) / 2 + 1, (size - 1) / 2 + 1]; 25 * channels * width + 26 * width parameters; state-dict key <c>conv1</c>.</summary>
+    /// <summary>Concat → Conv2d → LeakyReLU: [B, channels, size, size] → [B, width, (size - 2) / 2 + 1, (size - 2) / 2 + 1]; 16 * channels * width + 17 * width parameters; state-dict key <c>conv1</c>.</summary>
     partial global::TorchSharp.Modules.Conv2d Conv1 => _conv1;
 
-    /// <summary>Conv2d → LeakyReLU → Dropout: [B, width, (size - 1) / 2 + 1, (size - 1) / 2 + 1] → [B, 2 * width, ((size - 1) / 2) / 2 + 1, ((size - 1) / 2) / 2 + 1]; 50 * width * width + 2 * width parameters; state-dict key <c>conv2</c>.</summary>
+    /// <summary>Conv2d: [B, width, (size - 2) / 2 + 1, (size - 2) / 2 + 1] → [B, 2 * width, ((size - 2) / 2 - 1) / 2 + 1, ((size - 2) / 2 - 1) / 2 + 1]; 32 * width * width parameters; state-dict key <c>conv2</c>.</summary>
     partial global::TorchSharp.Modules.Conv2d Conv2 => _conv2;
 
-    /// <summary>Flatten → Linear: [B, 2 * width, ((size - 1) / 2) / 2 + 1, ((size - 1) / 2) / 2 + 1] → [B, 1]; 2 * (((size - 1) / 2) / 2) * (((size - 1) / 2) / 2) * width + 4 * (((size - 1) / 2) / 2) * width + 2 * width + 1 parameters; state-dict key <c>logit</c>.</summary>
-    partial global::TorchSharp.Modules.Linear Logit => _logit;
+    /// <summary>BatchNorm2d → LeakyReLU: [B, 2 * width, ((size - 2) / 2 - 1) / 2 + 1, ((size - 2) / 2 - 1) / 2 + 1] → [B, 2 * width, ((size - 2) / 2 - 1) / 2 + 1, ((size - 2) / 2 - 1) / 2 + 1]; 4 * width parameters; state-dict key <c>norm2</c>.</summary>
+    partial global::TorchSharp.Modules.BatchNorm2d Norm2 => _norm2;
 
-    /// <summary>The number of trainable parameters: 2 * (((size - 1) / 2) / 2) * (((size - 1) / 2) / 2) * width + classes * size * size + 4 * (((size - 1) / 2) / 2) * width + 25 * channels * width + 50 * width * width + 30 * width + 1.</summary>
+    /// <summary>Conv2d → Flatten: [B, 2 * width, ((size - 2) / 2 - 1) / 2 + 1, ((size - 2) / 2 - 1) / 2 + 1] → [B, (((size - 2) / 2 - 1) / 2) * (((size - 2) / 2 - 1) / 2) - 2 * (((size - 2) / 2 - 1) / 2) * (size / 4) + (size / 4) * (size / 4) + 4 * (((size - 2) / 2 - 1) / 2) - 4 * (size / 4) + 4]; 2 * (size / 4) * (size / 4) * width + 1 parameters; state-dict key <c>logit</c>.</summary>
+    partial global::TorchSharp.Modules.Conv2d Logit => _logit;
+
+    /// <summary>The number of trainable parameters: classes * size * size + 2 * (size / 4) * (size / 4) * width + 16 * channels * width + 32 * width * width + 21 * width + 1.</summary>
     public long ParameterCount { get; }
 
     // Layers are registered explicitly, in declaration order, under their state-dict keys.
@@ -100,20 +116,21 @@ partial class ConditionalDcganDiscriminator : global::TorchSharp.torch.nn.Module
         var label = _label.call(labels);
         label = label.reshape(-1, 1, Size, Size);
 
-        // Conv1: [B, channels, size, size] → [B, width, (size - 1) / 2 + 1, (size - 1) / 2 + 1]
+        // Conv1: [B, channels, size, size] → [B, width, (size - 2) / 2 + 1, (size - 2) / 2 + 1]
         var conv1 = global::TorchSharp.torch.cat(new[] { image, label }, 1);
         conv1 = _conv1.call(conv1);
         conv1 = global::TorchSharp.torch.nn.functional.leaky_relu(conv1, 0.2, inplace: true);
-        conv1 = global::TorchSharp.torch.nn.functional.dropout(conv1, 0.3, this.training);
 
-        // Conv2: [B, width, (size - 1) / 2 + 1, (size - 1) / 2 + 1] → [B, 2 * width, ((size - 1) / 2) / 2 + 1, ((size - 1) / 2) / 2 + 1]
+        // Conv2: [B, width, (size - 2) / 2 + 1, (size - 2) / 2 + 1] → [B, 2 * width, ((size - 2) / 2 - 1) / 2 + 1, ((size - 2) / 2 - 1) / 2 + 1]
         var conv2 = _conv2.call(conv1);
-        conv2 = global::TorchSharp.torch.nn.functional.leaky_relu(conv2, 0.2, inplace: true);
-        conv2 = global::TorchSharp.torch.nn.functional.dropout(conv2, 0.3, this.training);
 
-        // Logit: [B, 2 * width, ((size - 1) / 2) / 2 + 1, ((size - 1) / 2) / 2 + 1] → [B, 1]
-        var logit = conv2.flatten(1);
-        logit = _logit.call(logit);
+        // Norm2: [B, 2 * width, ((size - 2) / 2 - 1) / 2 + 1, ((size - 2) / 2 - 1) / 2 + 1] → [B, 2 * width, ((size - 2) / 2 - 1) / 2 + 1, ((size - 2) / 2 - 1) / 2 + 1]
+        var norm2 = _norm2.call(conv2);
+        norm2 = global::TorchSharp.torch.nn.functional.leaky_relu(norm2, 0.2, inplace: true);
+
+        // Logit: [B, 2 * width, ((size - 2) / 2 - 1) / 2 + 1, ((size - 2) / 2 - 1) / 2 + 1] → [B, (((size - 2) / 2 - 1) / 2) * (((size - 2) / 2 - 1) / 2) - 2 * (((size - 2) / 2 - 1) / 2) * (size / 4) + (size / 4) * (size / 4) + 4 * (((size - 2) / 2 - 1) / 2) - 4 * (size / 4) + 4]
+        var logit = _logit.call(norm2);
+        logit = logit.flatten(1);
 
         return scope.MoveToOuter(logit);
     }
@@ -122,16 +139,17 @@ partial class ConditionalDcganDiscriminator : global::TorchSharp.torch.nn.Module
     public static string Summary() =>
         """
         ConditionalDcganDiscriminator
-        -------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------
-        Layer              Output shape                                                                                                                                                                  Params
-        -------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------
-        image (input)      [B, channels, size, size]                                                                                                                                                          0
-        labels (input)     [B]                                                                                                                                                                                0
-        label (Embedding)  [B, 1, size, size]                                                                                                                                             classes * size * size
-        conv1 (Conv2d)     [B, width, (size - 1) / 2 + 1, (size - 1) / 2 + 1]                                                                                                25 * channels * width + 26 * width
-        conv2 (Conv2d)     [B, 2 * width, ((size - 1) / 2) / 2 + 1, ((size - 1) / 2) / 2 + 1]                                                                                    50 * width * width + 2 * width
-        logit (Linear)     [B, 1]                                                              2 * (((size - 1) / 2) / 2) * (((size - 1) / 2) / 2) * width + 4 * (((size - 1) / 2) / 2) * width + 2 * width + 1
-        -------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------
-        Total params: 2 * (((size - 1) / 2) / 2) * (((size - 1) / 2) / 2) * width + classes * size * size + 4 * (((size - 1) / 2) / 2) * width + 25 * channels * width + 50 * width * width + 30 * width + 1
+        --------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------
+        Layer                Output shape                                                                                                                                                                                                                 Params
+        --------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------
+        image (input)        [B, channels, size, size]                                                                                                                                                                                                         0
+        labels (input)       [B]                                                                                                                                                                                                                               0
+        label (Embedding)    [B, 1, size, size]                                                                                                                                                                                            classes * size * size
+        conv1 (Conv2d)       [B, width, (size - 2) / 2 + 1, (size - 2) / 2 + 1]                                                                                                                                               16 * channels * width + 17 * width
+        conv2 (Conv2d)       [B, 2 * width, ((size - 2) / 2 - 1) / 2 + 1, ((size - 2) / 2 - 1) / 2 + 1]                                                                                                                                       32 * width * width
+        norm2 (BatchNorm2d)  [B, 2 * width, ((size - 2) / 2 - 1) / 2 + 1, ((size - 2) / 2 - 1) / 2 + 1]                                                                                                                                                4 * width
+        logit (Conv2d)       [B, (((size - 2) / 2 - 1) / 2) * (((size - 2) / 2 - 1) / 2) - 2 * (((size - 2) / 2 - 1) / 2) * (size / 4) + (size / 4) * (size / 4) + 4 * (((size - 2) / 2 - 1) / 2) - 4 * (size / 4) + 4]  2 * (size / 4) * (size / 4) * width + 1
+        --------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------
+        Total params: classes * size * size + 2 * (size / 4) * (size / 4) * width + 16 * channels * width + 32 * width * width + 21 * width + 1
         """;
 }

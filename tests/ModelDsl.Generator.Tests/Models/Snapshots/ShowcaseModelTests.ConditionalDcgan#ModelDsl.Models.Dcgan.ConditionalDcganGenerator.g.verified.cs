@@ -4,19 +4,17 @@
 namespace ModelDsl.Models.Dcgan;
 
 /// <summary>
-/// ConditionalDcganGenerator: [B, noise], [B] → [B, channels, size, size]; 4 * classes * (size / 4) * (size / 4) * width + 4 * noise * (size / 4) * (size / 4) * width + 8 * (size / 4) * (size / 4) * width + 25 * channels * width + classes * classes + 250 * width * width + channels + 6 * width parameters.
+/// ConditionalDcganGenerator: [B, noise], [B] → [B, channels, size, size]; 4 * classes * (size / 4) * (size / 4) * width + 4 * noise * (size / 4) * (size / 4) * width + 32 * channels * width + classes * classes + 128 * width * width + channels + 12 * width parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
 partial class ConditionalDcganGenerator : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
     private readonly global::TorchSharp.Modules.Embedding _label;
-    private readonly global::TorchSharp.Modules.Linear _project;
-    private readonly global::TorchSharp.Modules.BatchNorm1d _norm0;
+    private readonly global::TorchSharp.Modules.ConvTranspose2d _project;
+    private readonly global::TorchSharp.Modules.BatchNorm2d _norm0;
     private readonly global::TorchSharp.Modules.ConvTranspose2d _up1;
     private readonly global::TorchSharp.Modules.BatchNorm2d _norm1;
     private readonly global::TorchSharp.Modules.ConvTranspose2d _up2;
-    private readonly global::TorchSharp.Modules.BatchNorm2d _norm2;
-    private readonly global::TorchSharp.Modules.ConvTranspose2d _up3;
 
     /// <summary>Creates the layers, checks the hyperparameters, and registers the layers in declaration order.</summary>
     public partial ConditionalDcganGenerator(int noise, int classes, int channels, int size, int width)
@@ -24,14 +22,14 @@ partial class ConditionalDcganGenerator : global::TorchSharp.torch.nn.Module<glo
     {
         if (classes <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(ConditionalDcganGenerator), $"hyperparameter classes must be positive (classes = {classes})");
-        if (size / 4 <= 0)
-            throw new global::ModelDsl.ShapeMismatchException(nameof(ConditionalDcganGenerator), $"size / 4 must be positive (size = {size})");
-        if (width <= 0)
-            throw new global::ModelDsl.ShapeMismatchException(nameof(ConditionalDcganGenerator), $"hyperparameter width must be positive (width = {width})");
-        if (channels <= 0)
-            throw new global::ModelDsl.ShapeMismatchException(nameof(ConditionalDcganGenerator), $"hyperparameter channels must be positive (channels = {channels})");
         if (noise <= 0)
             throw new global::ModelDsl.ShapeMismatchException(nameof(ConditionalDcganGenerator), $"hyperparameter noise must be positive (noise = {noise})");
+        if (width <= 0)
+            throw new global::ModelDsl.ShapeMismatchException(nameof(ConditionalDcganGenerator), $"hyperparameter width must be positive (width = {width})");
+        if (size / 4 <= 0)
+            throw new global::ModelDsl.ShapeMismatchException(nameof(ConditionalDcganGenerator), $"size / 4 must be positive (size = {size})");
+        if (channels <= 0)
+            throw new global::ModelDsl.ShapeMismatchException(nameof(ConditionalDcganGenerator), $"hyperparameter channels must be positive (channels = {channels})");
         if (4 * (size / 4) != size)
             throw new global::ModelDsl.ShapeMismatchException(nameof(ConditionalDcganGenerator), $"Forward produces [B, channels, 4 * (size / 4), 4 * (size / 4)] but declares it returns [B, channels, size, size] (size = {size})");
 
@@ -42,21 +40,17 @@ partial class ConditionalDcganGenerator : global::TorchSharp.torch.nn.Module<glo
         Width = width;
         _label = global::TorchSharp.torch.nn.Embedding(classes, classes);
         register_module("label", _label);
-        _project = global::TorchSharp.torch.nn.Linear(classes + noise, 4 * (size / 4) * (size / 4) * width, hasBias: false);
+        _project = global::TorchSharp.torch.nn.ConvTranspose2d(classes + noise, 4 * width, size / 4, bias: false);
         register_module("project", _project);
-        _norm0 = global::TorchSharp.torch.nn.BatchNorm1d(4 * (size / 4) * (size / 4) * width);
+        _norm0 = global::TorchSharp.torch.nn.BatchNorm2d(4 * width);
         register_module("norm0", _norm0);
-        _up1 = global::TorchSharp.torch.nn.ConvTranspose2d(4 * width, 2 * width, 5, padding: 2, bias: false);
+        _up1 = global::TorchSharp.torch.nn.ConvTranspose2d(4 * width, 2 * width, 4, stride: 2, padding: 1, bias: false);
         register_module("up1", _up1);
         _norm1 = global::TorchSharp.torch.nn.BatchNorm2d(2 * width);
         register_module("norm1", _norm1);
-        _up2 = global::TorchSharp.torch.nn.ConvTranspose2d(2 * width, width, 5, stride: 2, padding: 2, output_padding: 1, bias: false);
+        _up2 = global::TorchSharp.torch.nn.ConvTranspose2d(2 * width, channels, 4, stride: 2, padding: 1);
         register_module("up2", _up2);
-        _norm2 = global::TorchSharp.torch.nn.BatchNorm2d(width);
-        register_module("norm2", _norm2);
-        _up3 = global::TorchSharp.torch.nn.ConvTranspose2d(width, channels, 5, stride: 2, padding: 2, output_padding: 1);
-        register_module("up3", _up3);
-        ParameterCount = 4 * (long)classes * (((long)size) / 4) * (((long)size) / 4) * (long)width + 4 * (long)noise * (((long)size) / 4) * (((long)size) / 4) * (long)width + 8 * (((long)size) / 4) * (((long)size) / 4) * (long)width + 25 * (long)channels * (long)width + (long)classes * (long)classes + 250 * (long)width * (long)width + (long)channels + 6 * (long)width;
+        ParameterCount = 4 * (long)classes * (((long)size) / 4) * (((long)size) / 4) * (long)width + 4 * (long)noise * (((long)size) / 4) * (((long)size) / 4) * (long)width + 32 * (long)channels * (long)width + (long)classes * (long)classes + 128 * (long)width * (long)width + (long)channels + 12 * (long)width;
     }
 
     /// <summary>The hyperparameter <c>noise</c> this model was created with.</summary>
@@ -77,28 +71,22 @@ partial class ConditionalDcganGenerator : global::TorchSharp.torch.nn.Module<glo
     /// <summary>Embedding: [B] → [B, classes]; classes * classes parameters; state-dict key <c>label</c>.</summary>
     partial global::TorchSharp.Modules.Embedding Label => _label;
 
-    /// <summary>Concat → Linear: [B, classes] → [B, 4 * (size / 4) * (size / 4) * width]; 4 * classes * (size / 4) * (size / 4) * width + 4 * noise * (size / 4) * (size / 4) * width parameters; state-dict key <c>project</c>.</summary>
-    partial global::TorchSharp.Modules.Linear Project => _project;
+    /// <summary>Concat → Reshape → ConvTranspose2d: [B, classes] → [B, 4 * width, size / 4, size / 4]; 4 * classes * (size / 4) * (size / 4) * width + 4 * noise * (size / 4) * (size / 4) * width parameters; state-dict key <c>project</c>.</summary>
+    partial global::TorchSharp.Modules.ConvTranspose2d Project => _project;
 
-    /// <summary>BatchNorm1d → LeakyReLU → Reshape: [B, 4 * (size / 4) * (size / 4) * width] → [B, 4 * width, size / 4, size / 4]; 8 * (size / 4) * (size / 4) * width parameters; state-dict key <c>norm0</c>.</summary>
-    partial global::TorchSharp.Modules.BatchNorm1d Norm0 => _norm0;
+    /// <summary>BatchNorm2d → ReLU: [B, 4 * width, size / 4, size / 4] → [B, 4 * width, size / 4, size / 4]; 8 * width parameters; state-dict key <c>norm0</c>.</summary>
+    partial global::TorchSharp.Modules.BatchNorm2d Norm0 => _norm0;
 
-    /// <summary>ConvTranspose2d: [B, 4 * width, size / 4, size / 4] → [B, 2 * width, size / 4, size / 4]; 200 * width * width parameters; state-dict key <c>up1</c>.</summary>
+    /// <summary>ConvTranspose2d: [B, 4 * width, size / 4, size / 4] → [B, 2 * width, 2 * (size / 4), 2 * (size / 4)]; 128 * width * width parameters; state-dict key <c>up1</c>.</summary>
     partial global::TorchSharp.Modules.ConvTranspose2d Up1 => _up1;
 
-    /// <summary>BatchNorm2d → LeakyReLU: [B, 2 * width, size / 4, size / 4] → [B, 2 * width, size / 4, size / 4]; 4 * width parameters; state-dict key <c>norm1</c>.</summary>
+    /// <summary>BatchNorm2d → ReLU: [B, 2 * width, 2 * (size / 4), 2 * (size / 4)] → [B, 2 * width, 2 * (size / 4), 2 * (size / 4)]; 4 * width parameters; state-dict key <c>norm1</c>.</summary>
     partial global::TorchSharp.Modules.BatchNorm2d Norm1 => _norm1;
 
-    /// <summary>ConvTranspose2d: [B, 2 * width, size / 4, size / 4] → [B, width, 2 * (size / 4), 2 * (size / 4)]; 50 * width * width parameters; state-dict key <c>up2</c>.</summary>
+    /// <summary>ConvTranspose2d → Tanh: [B, 2 * width, 2 * (size / 4), 2 * (size / 4)] → [B, channels, 4 * (size / 4), 4 * (size / 4)]; 32 * channels * width + channels parameters; state-dict key <c>up2</c>.</summary>
     partial global::TorchSharp.Modules.ConvTranspose2d Up2 => _up2;
 
-    /// <summary>BatchNorm2d → LeakyReLU: [B, width, 2 * (size / 4), 2 * (size / 4)] → [B, width, 2 * (size / 4), 2 * (size / 4)]; 2 * width parameters; state-dict key <c>norm2</c>.</summary>
-    partial global::TorchSharp.Modules.BatchNorm2d Norm2 => _norm2;
-
-    /// <summary>ConvTranspose2d → Tanh: [B, width, 2 * (size / 4), 2 * (size / 4)] → [B, channels, 4 * (size / 4), 4 * (size / 4)]; 25 * channels * width + channels parameters; state-dict key <c>up3</c>.</summary>
-    partial global::TorchSharp.Modules.ConvTranspose2d Up3 => _up3;
-
-    /// <summary>The number of trainable parameters: 4 * classes * (size / 4) * (size / 4) * width + 4 * noise * (size / 4) * (size / 4) * width + 8 * (size / 4) * (size / 4) * width + 25 * channels * width + classes * classes + 250 * width * width + channels + 6 * width.</summary>
+    /// <summary>The number of trainable parameters: 4 * classes * (size / 4) * (size / 4) * width + 4 * noise * (size / 4) * (size / 4) * width + 32 * channels * width + classes * classes + 128 * width * width + channels + 12 * width.</summary>
     public long ParameterCount { get; }
 
     // Layers are registered explicitly, in declaration order, under their state-dict keys.
@@ -131,54 +119,45 @@ partial class ConditionalDcganGenerator : global::TorchSharp.torch.nn.Module<glo
         // Label: [B] → [B, classes]
         var label = _label.call(labels);
 
-        // Project: [B, classes] → [B, 4 * (size / 4) * (size / 4) * width]
+        // Project: [B, classes] → [B, 4 * width, size / 4, size / 4]
         var project = global::TorchSharp.torch.cat(new[] { label, z }, 1);
+        project = project.reshape(-1, Classes + Noise, 1, 1);
         project = _project.call(project);
 
-        // Norm0: [B, 4 * (size / 4) * (size / 4) * width] → [B, 4 * width, size / 4, size / 4]
+        // Norm0: [B, 4 * width, size / 4, size / 4] → [B, 4 * width, size / 4, size / 4]
         var norm0 = _norm0.call(project);
-        norm0 = global::TorchSharp.torch.nn.functional.leaky_relu(norm0, 0.2, inplace: true);
-        norm0 = norm0.reshape(-1, 4 * Width, Size / 4, Size / 4);
+        norm0 = global::TorchSharp.torch.nn.functional.relu(norm0, inplace: true);
 
-        // Up1: [B, 4 * width, size / 4, size / 4] → [B, 2 * width, size / 4, size / 4]
+        // Up1: [B, 4 * width, size / 4, size / 4] → [B, 2 * width, 2 * (size / 4), 2 * (size / 4)]
         var up1 = _up1.call(norm0);
 
-        // Norm1: [B, 2 * width, size / 4, size / 4] → [B, 2 * width, size / 4, size / 4]
+        // Norm1: [B, 2 * width, 2 * (size / 4), 2 * (size / 4)] → [B, 2 * width, 2 * (size / 4), 2 * (size / 4)]
         var norm1 = _norm1.call(up1);
-        norm1 = global::TorchSharp.torch.nn.functional.leaky_relu(norm1, 0.2, inplace: true);
+        norm1 = global::TorchSharp.torch.nn.functional.relu(norm1, inplace: true);
 
-        // Up2: [B, 2 * width, size / 4, size / 4] → [B, width, 2 * (size / 4), 2 * (size / 4)]
+        // Up2: [B, 2 * width, 2 * (size / 4), 2 * (size / 4)] → [B, channels, 4 * (size / 4), 4 * (size / 4)]
         var up2 = _up2.call(norm1);
+        up2 = global::TorchSharp.torch.nn.functional.tanh(up2);
 
-        // Norm2: [B, width, 2 * (size / 4), 2 * (size / 4)] → [B, width, 2 * (size / 4), 2 * (size / 4)]
-        var norm2 = _norm2.call(up2);
-        norm2 = global::TorchSharp.torch.nn.functional.leaky_relu(norm2, 0.2, inplace: true);
-
-        // Up3: [B, width, 2 * (size / 4), 2 * (size / 4)] → [B, channels, 4 * (size / 4), 4 * (size / 4)]
-        var up3 = _up3.call(norm2);
-        up3 = global::TorchSharp.torch.nn.functional.tanh(up3);
-
-        return scope.MoveToOuter(up3);
+        return scope.MoveToOuter(up2);
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>
     public static string Summary() =>
         """
         ConditionalDcganGenerator
-        -----------------------------------------------------------------------------------------------------------------------------------------------------------------
-        Layer                  Output shape                                                                                                                        Params
-        -----------------------------------------------------------------------------------------------------------------------------------------------------------------
-        z (input)              [B, noise]                                                                                                                               0
-        labels (input)         [B]                                                                                                                                      0
-        label (Embedding)      [B, classes]                                                                                                             classes * classes
-        project (Linear)       [B, 4 * (size / 4) * (size / 4) * width]       4 * classes * (size / 4) * (size / 4) * width + 4 * noise * (size / 4) * (size / 4) * width
-        norm0 (BatchNorm1d)    [B, 4 * width, size / 4, size / 4]                                                                     8 * (size / 4) * (size / 4) * width
-        up1 (ConvTranspose2d)  [B, 2 * width, size / 4, size / 4]                                                                                     200 * width * width
-        norm1 (BatchNorm2d)    [B, 2 * width, size / 4, size / 4]                                                                                               4 * width
-        up2 (ConvTranspose2d)  [B, width, 2 * (size / 4), 2 * (size / 4)]                                                                              50 * width * width
-        norm2 (BatchNorm2d)    [B, width, 2 * (size / 4), 2 * (size / 4)]                                                                                       2 * width
-        up3 (ConvTranspose2d)  [B, channels, 4 * (size / 4), 4 * (size / 4)]                                                             25 * channels * width + channels
-        -----------------------------------------------------------------------------------------------------------------------------------------------------------------
-        Total params: 4 * classes * (size / 4) * (size / 4) * width + 4 * noise * (size / 4) * (size / 4) * width + 8 * (size / 4) * (size / 4) * width + 25 * channels * width + classes * classes + 250 * width * width + channels + 6 * width
+        ----------------------------------------------------------------------------------------------------------------------------------------------------------------------
+        Layer                      Output shape                                                                                                                         Params
+        ----------------------------------------------------------------------------------------------------------------------------------------------------------------------
+        z (input)                  [B, noise]                                                                                                                                0
+        labels (input)             [B]                                                                                                                                       0
+        label (Embedding)          [B, classes]                                                                                                              classes * classes
+        project (ConvTranspose2d)  [B, 4 * width, size / 4, size / 4]              4 * classes * (size / 4) * (size / 4) * width + 4 * noise * (size / 4) * (size / 4) * width
+        norm0 (BatchNorm2d)        [B, 4 * width, size / 4, size / 4]                                                                                                8 * width
+        up1 (ConvTranspose2d)      [B, 2 * width, 2 * (size / 4), 2 * (size / 4)]                                                                          128 * width * width
+        norm1 (BatchNorm2d)        [B, 2 * width, 2 * (size / 4), 2 * (size / 4)]                                                                                    4 * width
+        up2 (ConvTranspose2d)      [B, channels, 4 * (size / 4), 4 * (size / 4)]                                                              32 * channels * width + channels
+        ----------------------------------------------------------------------------------------------------------------------------------------------------------------------
+        Total params: 4 * classes * (size / 4) * (size / 4) * width + 4 * noise * (size / 4) * (size / 4) * width + 32 * channels * width + classes * classes + 128 * width * width + channels + 12 * width
         """;
 }
