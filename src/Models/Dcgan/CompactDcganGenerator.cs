@@ -8,7 +8,7 @@ namespace ModelDsl.Models.Dcgan;
 /// A compact DCGAN generator following the DCGAN paper's rules (Radford et al. 2016: batch normalisation, ReLU,
 /// transposed convolutions, tanh output; the layout of PyTorch's DCGAN example cut to two upsamplings for 28×28):
 /// the noise, as a 1×1 image, becomes <c>(size/4)² · 4w</c> features through one transposed convolution, then two
-/// 4×4 stride-2 transposed convolutions draw <c>channels × size × size</c> in [-1, 1]. About a third of the
+/// 4×4 stride-2 transposed convolutions draw <c>channels × size × size</c> in [-1, 1]. About half the
 /// arithmetic of <c>DcganGenerator</c> at the same width.
 /// </summary>
 [Model]
