@@ -31,26 +31,38 @@ public static class GanSample
         [Option("--epochs", "Passes over the training images", Min = 1, Max = 1_000_000, MayChangeOnResume = true)] public int Epochs { get; init; } = 5;
         [Option("--steps", "Training steps (overrides --epochs)", Min = 1, Max = RunOptions.MaxSteps, MayChangeOnResume = true)] public long? Steps { get; init; }
         [Option("--batch", "Images per step (at least 2: batch normalisation)", Min = 2, Max = 1_000_000)] public int Batch { get; init; } = 64;
-        [Option("--lr", "Adam learning rate of both networks", Min = 1e-12, Max = 10)] public double LearningRate { get; init; } = 2e-4;
+        [Option("--lr", "Adam learning rate of the generator (and of the discriminator unless --lr-d is given)", Min = 1e-12, Max = 10)] public double LearningRate { get; init; } = 2e-4;
+        [Option("--lr-d", "Adam learning rate of the discriminator (two time-scale update rule; default: --lr)", Min = 1e-12, Max = 10)] public double? DiscriminatorLearningRate { get; init; }
         [Option("--beta1", "Adam β1", Min = 0, Max = 1, BelowMax = true)] public double Beta1 { get; init; } = 0.5;
+        [Option("--loss", "bce: the non-saturating GAN loss (BCE with logits); hinge: the hinge loss", Choices = ["bce", "hinge"])] public string Loss { get; init; } = "bce";
+        [Option("--real-label", "Target of real images in the discriminator's BCE loss (one-sided label smoothing below 1)", Min = 0.5, Max = 1)] public double RealLabel { get; init; } = 1.0;
+        [Option("--ema", "Decay of the moving average of the generator's weights that draws the samples (0: the trained weights)", Min = 0, Max = 1, BelowMax = true)] public double Ema { get; init; }
+        [Option("--arch", "compact: the compact DCGAN (4×4 kernels, batch normalisation in both networks); tutorial: TensorFlow's DCGAN tutorial (5×5 kernels, a dropout discriminator)", Choices = [GanShape.Compact, GanShape.Tutorial])] public string Architecture { get; init; } = GanShape.Compact;
         [Option("--width", "Width of both networks (channels of the first convolution)", Min = 1, Max = 4096)] public int Width { get; init; } = 64;
         [Option("--noise", "Size of the noise vector", Min = 1, Max = 65536)] public int Noise { get; init; } = 100;
-        [Option("--grid", "Images in each sample grid", Min = 1, Max = 1024, MayChangeOnResume = true)] public int Grid { get; init; } = 64;
-        [Option("--eval-samples", "Generated (and real) images scored at the end (0: no metrics)", Min = 0, Max = 1_000_000, MayChangeOnResume = true)] public int EvalSamples { get; init; } = 1000;
+        [Option("--conditional", "Train the conditional DCGAN (the class label joined to the noise and to the image): grids show class i in row i")] public bool Conditional { get; init; }
+        [Option("--digit", "With --conditional: the sample grids show only this class (0–9)", Min = 0, Max = 9, MayChangeOnResume = true)] public int? Digit { get; init; }
+        [Option("--grid", "Images in each sample grid (with --conditional and no --digit: 10 per class)", Min = 1, Max = 1024, MayChangeOnResume = true)] public int Grid { get; init; } = 64;
+        [Option("--eval-samples", "Generated (and real) images scored after every epoch (0: no metrics)", Min = 0, Max = 1_000_000, MayChangeOnResume = true)] public int EvalSamples { get; init; } = 1000;
         [Option("--classifier", "The metrics classifier (from `classify`; default out/classify[-<data set>]/classifier.mdl, trained first if absent)", HelpName = "FILE", MayChangeOnResume = true)] public string? Classifier { get; init; }
     }
 
+    /// <summary>Classes of a conditional DCGAN: the ten digits (or Fashion-MNIST's ten kinds of clothing).</summary>
+    public const int Classes = 10;
+
     public static Command Command(Host host) => SampleRun.Create<Settings>(host, "gan", "DCGAN",
-        "Train the DCGAN on MNIST-style images; sample grids, loss plot, Inception-style score and Fréchet distance",
+        "Train the DCGAN (or with --conditional the conditional DCGAN) on MNIST-style images; sample grids, losses beside the Inception-style score and Fréchet distance per epoch",
         new RunOptions { CheckpointEvery = 100 }, ["generator.safetensors", "samples.png", "samples-epoch-*.png", "losses.png", "metrics.json"], Train);
 
-    /// <summary>Both networks in one module, so that one checkpoint holds them.</summary>
+    /// <summary>The networks in one module, so that one checkpoint holds them (and the moving average of the generator, when there is one).</summary>
     private sealed class GanModules : nn.Module
     {
-        public GanModules(Dcgan gan) : base(nameof(Dcgan))
+        public GanModules(nn.Module generator, nn.Module discriminator, nn.Module? average) : base(nameof(Dcgan))
         {
-            register_module("generator", gan.Generator);
-            register_module("discriminator", gan.Discriminator);
+            register_module("generator", generator);
+            register_module("discriminator", discriminator);
+            if (average is not null)
+                register_module("generator_ema", average);
         }
     }
 
@@ -58,6 +70,12 @@ public static class GanSample
     {
         if (s.EvalSamples is > 0 and < 20)
             throw new UsageException($"--eval-samples must be 0 (no metrics) or at least 20; got {s.EvalSamples}.");
+        if (s.Digit is not null && !s.Conditional)
+            throw new UsageException("--digit chooses the class a conditional DCGAN draws; add --conditional.");
+        if (s.Conditional && s.Architecture != GanShape.Compact)
+            throw new UsageException($"--conditional trains the conditional DCGAN, whose layers are the compact DCGAN's; leave --arch out (or give --arch {GanShape.Compact}).");
+        if (s.RealLabel < 1 && s.Loss != "bce")
+            throw new UsageException($"--real-label smooths the BCE loss's targets; --loss {s.Loss} has none. Leave --real-label out or use --loss bce.");
 
         // Data: images scaled to [−1, 1] (the generator ends in tanh), shuffled per epoch from (seed, epoch).
         var source = ImageSource.Resolve(s.Dataset, s.Data);
@@ -66,6 +84,8 @@ public static class GanSample
         run.Log($"Data: {source.Description}: {images.Count:N0} training images of {images.Height}×{images.Width}.");
         if (images.Height != images.Width || images.Height % 4 != 0)
             throw new InvalidDataException($"The DCGAN needs square images whose size is a multiple of 4; {source.Description} has {images.Height}×{images.Width}.");
+        if (s.Conditional && images.Labels.numel() > 0 && (images.Labels.min().item<long>() < 0 || images.Labels.max().item<long>() >= Classes))
+            throw new InvalidDataException($"The conditional DCGAN draws {Classes} classes, labelled 0–{Classes - 1}; {source.Description} has labels from {images.Labels.min().item<long>()} to {images.Labels.max().item<long>()}.");
         var batches = new EpochBatches(images, s.Batch, run.Seed, dropLast: true);
         var total = s.Steps ?? s.Epochs * batches.StepsPerEpoch;
 
@@ -73,144 +93,261 @@ public static class GanSample
         using var classifier = s.EvalSamples > 0 ? ClassifySample.ForMetrics(run, source, s.Classifier) : null;
         if (s.EvalSamples > 0 && classifier is null)
             return ExitCodes.Signal(run.Host.StopSignal); // its training was stopped, with a checkpoint
+        using var metrics = classifier is null ? null : GanMetrics.Create(run, source, classifier, s.EvalSamples);
 
-        // Models and optimiser: the DCGAN paper's N(0, 0.02) initialisation. One Adam over both networks is exactly
-        // two Adams: each step gives gradients to one network only, and Adam skips parameters without a gradient.
+        // Models: the DCGAN paper's N(0, 0.02) initialisation; the moving average starts as a copy of the generator.
         Seeding.Seed(run.Seed);
-        var gan = new Dcgan(new DcganGenerator(s.Noise, channels: 1, size: images.Height, width: s.Width), new DcganDiscriminator(channels: 1, size: images.Height, width: s.Width));
-        var (generator, discriminator) = (gan.Generator, gan.Discriminator);
-        DcganInitialization.Apply(generator);
-        DcganInitialization.Apply(discriminator);
-        using var modules = new GanModules(gan);
-        using var optimizer = optim.Adam(modules.parameters(), s.LearningRate, beta1: s.Beta1, beta2: 0.999);
-        // A fixed noise batch from its own stream: every grid shows the same latent points.
-        using var fixedNoise = randn([s.Grid, s.Noise], generator: new Generator((ulong)StepSeeds.Derive(run.Seed, StepSeeds.Sampling)));
+        var shape = new GanShape(s.Architecture, s.Noise, s.Conditional ? Classes : 0, images.Height, s.Width);
+        using var generator = shape.NewGenerator();
+        using var discriminator = shape.NewDiscriminator();
+        DcganInitialization.Apply(generator.Module);
+        DcganInitialization.Apply(discriminator.Module);
+        using var average = s.Ema > 0 ? shape.NewGenerator() : null;
+        average?.CopyFrom(generator);
+        average?.Module.eval();
+        using var modules = new GanModules(generator.Module, discriminator.Module, average?.Module);
+        // One Adam with a parameter group per network is two Adams: each step gives gradients to one network only,
+        // and Adam skips parameters without a gradient. The groups' rates may differ (TTUR).
+        var lrD = s.DiscriminatorLearningRate ?? s.LearningRate;
+        using var optimizer = optim.Adam(
+            [
+                new TorchSharp.Modules.Adam.ParamGroup(generator.Module.parameters(), lr: s.LearningRate, beta1: s.Beta1, beta2: 0.999),
+                new TorchSharp.Modules.Adam.ParamGroup(discriminator.Module.parameters(), lr: lrD, beta1: s.Beta1, beta2: 0.999),
+            ], s.LearningRate, beta1: s.Beta1, beta2: 0.999);
+        // Fixed noise (and labels) from its own stream: every grid shows the same latent points.
+        var (gridNoise, gridLabels) = GridInputs(run.Seed, s, shape);
+        using var fixedNoise = gridNoise;
+        using var fixedLabels = gridLabels;
+        var sampler = average ?? generator; // what draws the grids, the metrics and the saved weights
 
         var training = run.Train(modules, optimizer, total, s.Batch, "img");
-        run.Log(Invariant($"Training the DCGAN (generator {generator.ParameterCount:N0}, discriminator {discriminator.ParameterCount:N0} parameters): {total:N0} steps of {s.Batch} ({(double)total / batches.StepsPerEpoch:0.##} epochs of {batches.StepsPerEpoch:N0}), Adam lr {s.LearningRate} β1 {s.Beta1}, {run.Options.Threads} threads."));
+        var kind = s.Conditional ? "conditional DCGAN" : "DCGAN";
+        var recipe = Invariant($"{s.Loss} loss{(s.RealLabel < 1 ? $" (real label {s.RealLabel})" : "")}, Adam lr {s.LearningRate}{(lrD != s.LearningRate ? $" (discriminator {lrD})" : "")} β1 {s.Beta1}{(s.Ema > 0 ? $", samples from the moving average of the generator (decay {s.Ema})" : "")}");
+        run.Log(Invariant($"Training the {kind} (generator {generator.ParameterCount:N0}, discriminator {discriminator.ParameterCount:N0} parameters): {total:N0} steps of {s.Batch} ({(double)total / batches.StepsPerEpoch:0.##} epochs of {batches.StepsPerEpoch:N0}), {recipe}, {run.Options.Threads} threads."));
         foreach (var step in training.Steps())
         {
             using (NewDisposeScope())
             {
-                generator.train();
-                discriminator.train();
-                var (real, _) = batches.Get(step);
-                var (ones, zeros) = (torch.ones(real.shape[0], 1), torch.zeros(real.shape[0], 1));
-                var fake = generator.forward(randn(real.shape[0], s.Noise));
+                generator.Module.train();
+                discriminator.Module.train();
+                var (real, realLabels) = batches.Get(step);
+                var n = real.shape[0];
+                var fakeLabels = s.Conditional ? randint(0, Classes, [n], dtype: ScalarType.Int64) : null;
+                var fake = generator.Generate(randn(n, s.Noise), fakeLabels);
+                var conditionReal = s.Conditional ? realLabels : null;
 
-                // Discriminator: real → 1, generated → 0 (fake is detached: no gradient reaches the generator).
+                // Discriminator: real → 1 (or --real-label), generated → 0 (fake is detached: no gradient reaches the generator).
                 modules.zero_grad();
-                var lossD = nn.functional.binary_cross_entropy_with_logits(discriminator.forward(real), ones)
-                    + nn.functional.binary_cross_entropy_with_logits(discriminator.forward(fake.detach()), zeros);
+                var (scoreReal, scoreFake) = (discriminator.Score(real, conditionReal), discriminator.Score(fake.detach(), fakeLabels));
+                var lossD = s.Loss == "hinge"
+                    ? nn.functional.relu(1 - scoreReal).mean() + nn.functional.relu(1 + scoreFake).mean()
+                    : nn.functional.binary_cross_entropy_with_logits(scoreReal, full_like(scoreReal, s.RealLabel))
+                      + nn.functional.binary_cross_entropy_with_logits(scoreFake, zeros_like(scoreFake));
                 training.Record("D", lossD);
                 lossD.backward();
                 optimizer.step();
 
-                // Generator: make the updated discriminator say 1; the discriminator's gradients are dropped before the step.
+                // Generator: make the updated discriminator say "real"; the discriminator's gradients are dropped before the step.
                 modules.zero_grad();
-                var lossG = nn.functional.binary_cross_entropy_with_logits(discriminator.forward(fake), ones);
+                var scoreGenerated = discriminator.Score(fake, fakeLabels);
+                var lossG = s.Loss == "hinge"
+                    ? -scoreGenerated.mean()
+                    : nn.functional.binary_cross_entropy_with_logits(scoreGenerated, ones_like(scoreGenerated));
                 training.Record("G", lossG);
                 lossG.backward();
-                discriminator.zero_grad();
+                discriminator.Module.zero_grad();
                 optimizer.step();
+                average?.Follow(generator, s.Ema, step);
             }
             if (batches.EndsEpoch(step))
             {
                 var epoch = batches.EpochOf(step) + 1;
-                SaveGrid(generator, fixedNoise, run.OutFile($"samples-epoch-{epoch}.png"));
-                SaveLossPlot(run, training, source);
+                SaveGrid(sampler, fixedNoise, fixedLabels, run.OutFile($"samples-epoch-{epoch}.png"));
                 var n = (int)batches.StepsPerEpoch;
-                run.Log(Invariant($"epoch {epoch}: D {training.Losses.RecentMean("D", n):0.000}, G {training.Losses.RecentMean("G", n):0.000} (epoch means); {run.OutFile($"samples-epoch-{epoch}.png")}"));
+                var scores = metrics is null ? "" : "; " + Evaluate(run, training, metrics, sampler, s, step + 1, batches.StepsPerEpoch).Describe();
+                SaveLossPlot(run, training, source, metrics, kind);
+                run.Log(Invariant($"epoch {epoch}: D {training.Losses.RecentMean("D", n):0.000}, G {training.Losses.RecentMean("G", n):0.000} (epoch means){scores}; {run.OutFile($"samples-epoch-{epoch}.png")}"));
             }
         }
         if (training.Stopped)
             return training.ExitCode;
 
-        SaveGrid(generator, fixedNoise, run.OutFile("samples.png"));
-        SaveLossPlot(run, training, source);
-        WeightsFile.Save(run.OutFile("generator.safetensors"), generator, new Dictionary<string, string>
+        // A run that does not end on an epoch boundary (--steps) is scored once more at its last step.
+        if (metrics is not null && training.Losses[InceptionCurve] is var history && (history.Count == 0 || history[^1].Step != training.Step))
+            Evaluate(run, training, metrics, sampler, s, training.Step, batches.StepsPerEpoch);
+        SaveGrid(sampler, fixedNoise, fixedLabels, run.OutFile("samples.png"));
+        SaveLossPlot(run, training, source, metrics, kind);
+        var metadata = new Dictionary<string, string>
         {
             ["kind"] = "gan",
             ["noise"] = $"{s.Noise}",
             ["size"] = $"{images.Height}",
             ["width"] = $"{s.Width}",
+            ["arch"] = s.Architecture,
             ["steps"] = $"{training.Step}",
             ["trained-on"] = source.Name,
-        });
-        run.Log($"Samples {run.OutFile("samples.png")} (and samples-epoch-N.png per epoch); losses {run.OutFile("losses.png")}; generator weights {run.OutFile("generator.safetensors")} (`generate {run.OutDir}` draws new samples).");
-        if (classifier is not null)
-            Score(run, source, generator, classifier, s);
+            ["weights"] = average is null ? "trained" : Invariant($"moving average (decay {s.Ema})"),
+        };
+        if (s.Conditional)
+            metadata["classes"] = $"{Classes}";
+        WeightsFile.Save(run.OutFile("generator.safetensors"), sampler.Module, metadata);
+        var gridText = s.Conditional ? s.Digit is { } digit ? $"class {digit} only" : $"row i is class i" : "a fixed noise batch";
+        run.Log($"Samples {run.OutFile("samples.png")} ({gridText}; and samples-epoch-N.png per epoch); losses and metrics {run.OutFile("losses.png")}; generator weights {run.OutFile("generator.safetensors")} (`generate {run.OutDir}` draws new samples).");
+        if (metrics is not null)
+            Report(run, source, training, metrics, kind, batches.StepsPerEpoch, s.Conditional ? ClassAccuracy(run, metrics, sampler, s) : null);
         return ExitCodes.Success;
     }
 
-    private static void SaveLossPlot(SampleRun run, TrainingLoop training, ImageSource source) =>
-        Plots.Save(run.OutFile("losses.png"), $"DCGAN on {source.Name}", YAxis.Linear, "loss",
-            new Curve("discriminator", training.Losses["D"], Smooth: true), new Curve("generator", training.Losses["G"], Smooth: true));
-
-    private static void SaveGrid(DcganGenerator generator, Tensor noise, string path)
+    /// <summary>
+    /// The grid's noise from its own stream and, for a conditional DCGAN, its labels: 10 images of each class, class i
+    /// in row i, or <c>--grid</c> images of the class of <c>--digit</c>.
+    /// </summary>
+    private static (Tensor Noise, Tensor? Labels) GridInputs(int seed, Settings s, GanShape shape)
     {
-        generator.eval();
-        using (no_grad())
-        using (var images = generator.forward(noise))
-            Plots.SaveGrid(images, path);
-        generator.train();
+        var count = s.Conditional && s.Digit is null ? 10 * shape.Classes : s.Grid;
+        var noise = randn([count, s.Noise], generator: new Generator((ulong)StepSeeds.Derive(seed, StepSeeds.Sampling)));
+        var labels = !s.Conditional ? null
+            : s.Digit is { } digit ? full([count], digit, dtype: ScalarType.Int64)
+            : arange(count, dtype: ScalarType.Int64).div(10, rounding_mode: RoundingMode.floor);
+        return (noise, labels);
     }
 
-    /// <summary>Rebuilds the generator of a <c>generator.safetensors</c> from its metadata and weights.</summary>
-    public static DcganGenerator Load(string path, IReadOnlyDictionary<string, string> metadata)
+    /// <summary>Balanced labels for <paramref name="count"/> samples: 0, 1, …, 9, 0, 1, … (null when unconditional).</summary>
+    private static Tensor? BalancedLabels(GanShape shape, int count) =>
+        shape.Classes == 0 ? null : arange(count, dtype: ScalarType.Int64).remainder(shape.Classes);
+
+    // The names of the metric curves in the training's loss log (saved in checkpoints, so a resumed run keeps them).
+    private const string InceptionCurve = "IS", InceptionSpreadCurve = "IS std", FrechetCurve = "FID";
+
+    /// <summary>The losses, with the Inception-style score and the Fréchet distance per evaluation beside them when there are metrics.</summary>
+    private static void SaveLossPlot(SampleRun run, TrainingLoop training, ImageSource source, GanMetrics? metrics, string kind)
+    {
+        var losses = new PlotPanel($"{kind} on {source.Name}: losses", YAxis.Linear, "loss",
+            new Curve("discriminator", training.Losses["D"], Smooth: true), new Curve("generator", training.Losses["G"], Smooth: true));
+        if (metrics is null)
+        {
+            Plots.SavePanels(run.OutFile("losses.png"), losses);
+            return;
+        }
+        IReadOnlyList<LossPoint> Real(IReadOnlyList<LossPoint> curve, double value) =>
+            curve.Count == 0 ? [] : [new LossPoint(0, value), new LossPoint(curve[^1].Step, value)];
+        var inception = training.Losses[InceptionCurve];
+        var frechet = training.Losses[FrechetCurve];
+        Plots.SavePanels(run.OutFile("losses.png"), losses,
+            new PlotPanel("Inception-style score ↑", YAxis.Linear, "score", new Curve("generated", inception), new Curve("real (t10k)", Real(inception, metrics.RealInceptionScore))),
+            new PlotPanel("Fréchet distance to t10k ↓", YAxis.Log, "distance", new Curve("generated", frechet), new Curve("real (train subset)", Real(frechet, metrics.RealFrechetDistance))));
+    }
+
+    private static void SaveGrid(GanNetwork generator, Tensor noise, Tensor? labels, string path)
+    {
+        using (no_grad())
+        using (var images = generator.Sample(noise, labels))
+            Plots.SaveGrid(images, path);
+    }
+
+    /// <summary>Rebuilds the generator of a <c>generator.safetensors</c> from its metadata and weights (a conditional one when it names its classes).</summary>
+    public static GanNetwork Load(string path, IReadOnlyDictionary<string, string> metadata)
     {
         int Number(string key) => int.Parse(metadata[key], CultureInfo.InvariantCulture);
-        var generator = new DcganGenerator(Number("noise"), channels: 1, size: Number("size"), width: Number("width"));
-        SafetensorsFile.Load(path, generator);
-        generator.eval();
+        var shape = new GanShape(metadata.GetValueOrDefault("arch") ?? GanShape.Tutorial, Number("noise"), metadata.ContainsKey("classes") ? Number("classes") : 0, Number("size"), Number("width"));
+        var generator = shape.NewGenerator();
+        SafetensorsFile.Load(path, generator.Module);
+        generator.Module.eval();
         return generator;
     }
 
-    // The Inception-style score and Fréchet distance in the classifier's logit / 128-d feature space, with the real
-    // data's own for scale: IS of the held-out images, FID of a training subset against them.
-    private static void Score(SampleRun run, ImageSource source, DcganGenerator generator, MnistClassifier classifier, Settings s)
+    /// <summary>Scores the sampling generator after <paramref name="step"/> steps, records the figures and rewrites <c>metrics.json</c>.</summary>
+    private static GanScores Evaluate(SampleRun run, TrainingLoop training, GanMetrics metrics, GanNetwork generator, Settings s, long step, long stepsPerEpoch)
     {
-        using var test = source.Load(DatasetSplit.Test, PixelScaling.ZeroToOne);
-        using var train = source.Load(DatasetSplit.Train, PixelScaling.ZeroToOne);
-        var n = Math.Min(s.EvalSamples, Math.Min(test.Count, train.Count));
-        run.Log($"Scoring {n:N0} generated images against {n:N0} held-out (t10k) images …");
         using var scope = NewDisposeScope();
-        Tensor generated;
-        generator.eval();
-        using (no_grad())
-        {
-            var sampler = new Generator((ulong)StepSeeds.Derive(run.Seed, StepSeeds.Sampling, 1));
-            var parts = Enumerable.Range(0, (n + 249) / 250).Select(i => generator.forward(randn([Math.Min(250, n - 250 * i), s.Noise], generator: sampler))).ToList();
-            generated = (cat(parts, 0) + 1) / 2;
-        }
-        var order = Enumerable.Range(0, train.Count).Select(i => (long)i).ToArray();
-        StepSeeds.For(run.Seed, StepSeeds.Evaluation).Shuffle(order);
-        var realTrain = train.Images.index_select(0, tensor(order.AsSpan(0, n).ToArray()));
+        // The same noise (and labels) at every evaluation, from its own stream: the curve shows the generator changing, not the draw.
+        var generated = Draw(run.Seed, metrics.Count, generator, s, BalancedLabels(generator.Shape, metrics.Count));
+        var scores = metrics.Score(generated);
+        training.Losses.Add(InceptionCurve, step, scores.InceptionScore);
+        training.Losses.Add(InceptionSpreadCurve, step, scores.InceptionScoreStd);
+        training.Losses.Add(FrechetCurve, step, scores.FrechetDistance);
+        WriteMetrics(run, training, metrics, stepsPerEpoch, null);
+        return scores;
+    }
 
-        var (genLogits, genFeatures) = ClassifySample.LogitsAndFeatures(classifier, generated);
-        var (testLogits, testFeatures) = ClassifySample.LogitsAndFeatures(classifier, test.Images.narrow(0, 0, n));
-        var (_, trainFeatures) = ClassifySample.LogitsAndFeatures(classifier, realTrain);
-        var isGenerated = InceptionScore.Compute(genLogits, Math.Min(10, n / 10));
-        var isReal = InceptionScore.Compute(testLogits, Math.Min(10, n / 10));
-        var fidGenerated = FrechetDistance.Compute(genFeatures, testFeatures);
-        var fidReal = FrechetDistance.Compute(trainFeatures, testFeatures);
-
-        var table = new Table().Title($"DCGAN metrics on {Markup.Escape(source.Name)} (classifier logits / 128-d features, {n:N0} images)")
-            .AddColumn("images").AddColumn(new TableColumn("Inception-style score ↑").RightAligned()).AddColumn(new TableColumn("Fréchet distance to t10k ↓").RightAligned());
-        table.AddRow("generated", Invariant($"{isGenerated.Mean:0.00} ± {isGenerated.StandardDeviation:0.00}"), Invariant($"{fidGenerated:0.00}"));
-        table.AddRow("real (t10k / train subset)", Invariant($"{isReal.Mean:0.00} ± {isReal.StandardDeviation:0.00}"), Invariant($"{fidReal:0.00}"));
-        run.Host.Write(table);
-        run.Log(Invariant($"metrics: IS {isGenerated.Mean:0.00} (real {isReal.Mean:0.00}), FID {fidGenerated:0.00} (real {fidReal:0.00}), {n} samples"));
-        var metrics = new Dictionary<string, object>
+    /// <summary><paramref name="count"/> images in [0, 1] of the evaluation noise (and the given labels), in eval mode.</summary>
+    private static Tensor Draw(int seed, int count, GanNetwork generator, Settings s, Tensor? labels)
+    {
+        var noise = new Generator((ulong)StepSeeds.Derive(seed, StepSeeds.Sampling, 1));
+        using var noGrad = no_grad();
+        var parts = Enumerable.Range(0, (count + 249) / 250).Select(i =>
         {
-            ["dataset"] = source.Name,
-            ["samples"] = n,
-            ["inceptionScore"] = isGenerated.Mean,
-            ["inceptionScoreStd"] = isGenerated.StandardDeviation,
-            ["frechetDistance"] = fidGenerated,
-            ["realInceptionScore"] = isReal.Mean,
-            ["realFrechetDistance"] = fidReal,
+            var length = Math.Min(250, count - 250 * i);
+            return generator.Sample(randn([length, s.Noise], generator: noise), labels?.narrow(0, 250 * i, length));
+        }).ToList();
+        return (cat(parts, 0) + 1) / 2;
+    }
+
+    /// <summary>
+    /// The classifier's accuracy on conditional samples, by requested class: the fraction of the images drawn for
+    /// class c that the classifier calls c (the same balanced labels and noise as the metrics).
+    /// </summary>
+    private static double[] ClassAccuracy(SampleRun run, GanMetrics metrics, GanNetwork generator, Settings s)
+    {
+        using var scope = NewDisposeScope();
+        var labels = BalancedLabels(generator.Shape, metrics.Count)!;
+        var predicted = metrics.Classify(Draw(run.Seed, metrics.Count, generator, s, labels));
+        var correct = predicted.eq(labels).to_type(ScalarType.Float64);
+        return Enumerable.Range(0, generator.Shape.Classes).Select(c => correct.masked_select(labels.eq(c)).mean().item<double>()).ToArray();
+    }
+
+    /// <summary><c>metrics.json</c>: the last figures, the real data's own, and every evaluation so far.</summary>
+    private static void WriteMetrics(SampleRun run, TrainingLoop training, GanMetrics metrics, long stepsPerEpoch, double[]? accuracy)
+    {
+        var (inception, spread, frechet) = (training.Losses[InceptionCurve], training.Losses[InceptionSpreadCurve], training.Losses[FrechetCurve]);
+        var history = inception.Select((p, i) => new Dictionary<string, object>
+        {
+            ["step"] = p.Step,
+            ["epoch"] = Math.Round((double)p.Step / stepsPerEpoch, 4),
+            ["inceptionScore"] = p.Value,
+            ["inceptionScoreStd"] = spread[i].Value,
+            ["frechetDistance"] = frechet[i].Value,
+        }).ToList();
+        var file = new Dictionary<string, object>
+        {
+            ["dataset"] = metrics.Dataset,
+            ["samples"] = metrics.Count,
+            ["step"] = inception[^1].Step,
+            ["inceptionScore"] = inception[^1].Value,
+            ["inceptionScoreStd"] = spread[^1].Value,
+            ["frechetDistance"] = frechet[^1].Value,
+            ["realInceptionScore"] = metrics.RealInceptionScore,
+            ["realFrechetDistance"] = metrics.RealFrechetDistance,
         };
-        AtomicFile.Write(run.OutFile("metrics.json"), stream => JsonSerializer.Serialize(stream, metrics, new JsonSerializerOptions { WriteIndented = true }));
+        if (accuracy is not null)
+        {
+            file["classAccuracy"] = accuracy.Average();
+            file["classAccuracyByClass"] = accuracy;
+        }
+        file["history"] = history;
+        AtomicFile.Write(run.OutFile("metrics.json"), stream => JsonSerializer.Serialize(stream, file, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    /// <summary>The final table: the last evaluation beside the real data's own figures (and a conditional DCGAN's accuracy by class).</summary>
+    private static void Report(SampleRun run, ImageSource source, TrainingLoop training, GanMetrics metrics, string kind, long stepsPerEpoch, double[]? accuracy)
+    {
+        var (inception, spread, frechet) = (training.Losses[InceptionCurve][^1].Value, training.Losses[InceptionSpreadCurve][^1].Value, training.Losses[FrechetCurve][^1].Value);
+        var table = new Table().Title($"{kind} metrics on {Markup.Escape(source.Name)} (classifier logits / 128-d features, {metrics.Count:N0} images)")
+            .AddColumn("images").AddColumn(new TableColumn("Inception-style score ↑").RightAligned()).AddColumn(new TableColumn("Fréchet distance to t10k ↓").RightAligned());
+        table.AddRow("generated", Invariant($"{inception:0.00} ± {spread:0.00}"), Invariant($"{frechet:0.00}"));
+        table.AddRow("real (t10k / train subset)", Invariant($"{metrics.RealInceptionScore:0.00} ± {metrics.RealInceptionScoreStd:0.00}"), Invariant($"{metrics.RealFrechetDistance:0.00}"));
+        run.Host.Write(table);
+        run.Log(Invariant($"metrics: IS {inception:0.00} (real {metrics.RealInceptionScore:0.00}), FID {frechet:0.00} (real {metrics.RealFrechetDistance:0.00}), {metrics.Count} samples; per evaluation in {run.OutFile("metrics.json")}, plotted in {run.OutFile("losses.png")}"));
+        if (accuracy is not null)
+        {
+            var byClass = new Table().Title("The classifier's accuracy on generated images, by requested class");
+            for (var c = 0; c < accuracy.Length; c++)
+                byClass.AddColumn(new TableColumn($"{c}").RightAligned());
+            byClass.AddColumn(new TableColumn("mean").RightAligned());
+            byClass.AddRow([.. accuracy.Select(a => Invariant($"{100 * a:0.0}%")), Invariant($"{100 * accuracy.Average():0.0}%")]);
+            run.Host.Write(byClass);
+            run.Log(Invariant($"class accuracy: {100 * accuracy.Average():0.0}% (by class {string.Join(" ", accuracy.Select((a, c) => $"{c}:{100 * a:0.0}%"))})"));
+            WriteMetrics(run, training, metrics, stepsPerEpoch, accuracy);
+        }
     }
 }

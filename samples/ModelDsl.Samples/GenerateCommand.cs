@@ -23,13 +23,14 @@ public static class GenerateCommand
         [Option("--seed", "gpt, gan: seed of the draws (the training run's seed repeats its sample.txt and samples.png)", Min = int.MinValue, NotRecorded = true)] public int Seed { get; init; } = RunOptions.DefaultSeed;
         [Option("--count", "gan: images to draw", Min = 1, Max = 4096, NotRecorded = true)] public int Count { get; init; } = 64;
         [Option("--image", "gan: the PNG to write", HelpName = "FILE", NotRecorded = true)] public string Image { get; init; } = "generated.png";
+        [Option("--digit", "gan, conditional generator: draw only this class (default: class i in row i)", Min = 0, Max = 9, NotRecorded = true)] public int? Digit { get; init; }
         [Option("--input", "seq2seq: sources to decode, separated by spaces or commas (e.g. \"31415 27+385\")", NotRecorded = true)] public string? Input { get; init; }
     }
 
     private static readonly Dictionary<string, string[]> OptionsOf = new()
     {
         ["gpt"] = ["--prompt", "--chars", "--temperature", "--top-k", "--seed"],
-        ["gan"] = ["--count", "--image", "--seed"],
+        ["gan"] = ["--count", "--image", "--seed", "--digit"],
         ["seq2seq"] = ["--input"],
     };
 
@@ -93,9 +94,18 @@ public static class GenerateCommand
     private static int Images(Host host, string path, IReadOnlyDictionary<string, string> metadata, Settings s)
     {
         using var generator = GanSample.Load(path, metadata);
+        if (s.Digit is { } wanted && (!generator.Shape.Conditional || wanted >= generator.Shape.Classes))
+            throw new UsageException(generator.Shape.Conditional
+                ? $"--digit: {path} draws classes 0–{generator.Shape.Classes - 1}; got {wanted}."
+                : $"--digit: {path} is an unconditional DCGAN generator; train one with `gan --conditional` to choose the class.");
         using var noGrad = no_grad();
-        using var noise = randn([s.Count, int.Parse(metadata["noise"], System.Globalization.CultureInfo.InvariantCulture)], generator: new Generator((ulong)StepSeeds.Derive(s.Seed, StepSeeds.Sampling)));
-        using var images = generator.forward(noise);
+        using var noise = randn([s.Count, generator.Shape.Noise], generator: new Generator((ulong)StepSeeds.Derive(s.Seed, StepSeeds.Sampling)));
+        // A conditional generator draws --digit, or class i in row i of the grid (the training run's grid at --count 100).
+        var columns = (long)Math.Ceiling(Math.Sqrt(s.Count));
+        using var labels = !generator.Shape.Conditional ? null
+            : s.Digit is { } digit ? full([s.Count], digit, dtype: ScalarType.Int64)
+            : arange(s.Count, dtype: ScalarType.Int64).div(columns, rounding_mode: RoundingMode.floor).remainder(generator.Shape.Classes);
+        using var images = generator.Sample(noise, labels);
         Plots.SaveGrid(images, s.Image);
         host.WriteLine($"{s.Count} images from {path} (seed {s.Seed}): {Path.GetFullPath(s.Image)}");
         return ExitCodes.Success;

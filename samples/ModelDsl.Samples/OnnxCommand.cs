@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ModelDsl.Inference;
+using ModelDsl.Models.Dcgan;
 using ModelDsl.Onnx;
 using ModelDsl.Samples.Harness;
 using TorchSharp;
@@ -83,21 +84,34 @@ public static class OnnxCommand
     private static int Images(Host host, string path, IReadOnlyDictionary<string, string> metadata, Settings s)
     {
         using var dcgan = GanSample.Load(path, metadata);
-        dcgan.eval();
+        dcgan.Module.eval();
         var file = s.File ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "generator.onnx");
-        dcgan.ExportOnnx(file, new OnnxExportOptions { Opset = s.Opset });
+        var options = new OnnxExportOptions { Opset = s.Opset };
+        switch (dcgan.Module)
+        {
+            case CompactDcganGenerator g: g.ExportOnnx(file, options); break;
+            case DcganGenerator g: g.ExportOnnx(file, options); break;
+            case ConditionalDcganGenerator g: g.ExportOnnx(file, options); break;
+            default: throw new UsageException($"{path} holds no DCGAN generator.");
+        }
         using var model = OnnxModel.Load(file);
         host.WriteLine($"{Describe(file)}: {string.Join(", ", model.Inputs)} → {string.Join(", ", model.Outputs)}");
 
-        // The noise `generate` draws for this seed, so both commands show the same digits.
+        // The noise (and, for a conditional generator, the labels: class i in row i) that `generate` draws for this
+        // seed, so both commands show the same digits.
         using var scope = NewDisposeScope();
-        var noiseSize = int.Parse(metadata["noise"], CultureInfo.InvariantCulture);
+        var noiseSize = dcgan.Shape.Noise;
         var noise = randn([s.Count, noiseSize], generator: new Generator((ulong)StepSeeds.Derive(s.Seed, StepSeeds.Sampling)));
-        var output = model.Run(OnnxTensor.Float(noise.data<float>().ToArray(), s.Count, noiseSize))[0];
+        var columns = (long)Math.Ceiling(Math.Sqrt(s.Count));
+        var labels = dcgan.Shape.Conditional ? arange(s.Count, dtype: ScalarType.Int64).div(columns, rounding_mode: RoundingMode.floor).remainder(dcgan.Shape.Classes) : null;
+        var inputs = labels is null
+            ? new[] { OnnxTensor.Float(noise.data<float>().ToArray(), s.Count, noiseSize) }
+            : new[] { OnnxTensor.Float(noise.data<float>().ToArray(), s.Count, noiseSize), OnnxTensor.Int64(labels.data<long>().ToArray(), s.Count) };
+        var output = model.Run(inputs)[0];
         var images = tensor(output.Floats, output.Shape);
         using (no_grad())
         {
-            var difference = (dcgan.forward(noise) - images).abs().max().item<float>();
+            var difference = (dcgan.Sample(noise, labels) - images).abs().max().item<float>();
             host.WriteLine($"ONNX Runtime against TorchSharp on these {s.Count} images: largest difference {difference:G3}");
         }
 

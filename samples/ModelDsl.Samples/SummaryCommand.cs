@@ -19,8 +19,12 @@ public static class SummaryCommand
 
     private static readonly Entry[] Entries =
     [
-        new("gan-generator", "DCGAN generator (noise → image)", DcganGenerator.Summary, "noise=100, channels=1, size=28, width=64 (DcganGenerator.Mnist())", DcganGenerator.Mnist, m => ((DcganGenerator)m).ParameterCount),
-        new("gan-discriminator", "DCGAN discriminator (image → logit)", DcganDiscriminator.Summary, "channels=1, size=28, width=64 (DcganDiscriminator.Mnist())", DcganDiscriminator.Mnist, m => ((DcganDiscriminator)m).ParameterCount),
+        new("gan-generator", "DCGAN generator, TensorFlow's tutorial (noise → image)", DcganGenerator.Summary, "noise=100, channels=1, size=28, width=64 (DcganGenerator.Mnist())", DcganGenerator.Mnist, m => ((DcganGenerator)m).ParameterCount),
+        new("gan-discriminator", "DCGAN discriminator, TensorFlow's tutorial (image → logit)", DcganDiscriminator.Summary, "channels=1, size=28, width=64 (DcganDiscriminator.Mnist())", DcganDiscriminator.Mnist, m => ((DcganDiscriminator)m).ParameterCount),
+        new("gan-compact-generator", "compact DCGAN generator (gan's default)", CompactDcganGenerator.Summary, "noise=100, channels=1, size=28, width=64 (CompactDcganGenerator.Mnist())", CompactDcganGenerator.Mnist, m => ((CompactDcganGenerator)m).ParameterCount),
+        new("gan-compact-discriminator", "compact DCGAN discriminator", CompactDcganDiscriminator.Summary, "channels=1, size=28, width=64 (CompactDcganDiscriminator.Mnist())", CompactDcganDiscriminator.Mnist, m => ((CompactDcganDiscriminator)m).ParameterCount),
+        new("gan-conditional-generator", "conditional DCGAN generator (noise and label → image)", ConditionalDcganGenerator.Summary, "noise=100, classes=10, channels=1, size=28, width=64 (ConditionalDcganGenerator.Mnist())", ConditionalDcganGenerator.Mnist, m => ((ConditionalDcganGenerator)m).ParameterCount),
+        new("gan-conditional-discriminator", "conditional DCGAN discriminator (image and label → logit)", ConditionalDcganDiscriminator.Summary, "classes=10, channels=1, size=28, width=64 (ConditionalDcganDiscriminator.Mnist())", ConditionalDcganDiscriminator.Mnist, m => ((ConditionalDcganDiscriminator)m).ParameterCount),
         new("gpt", "nanoGPT-style decoder-only Transformer", Gpt.Summary, "vocab=65, blockSize=64, layers=4, heads=4, embed=128, dropout=0 (the gpt command's defaults on tiny Shakespeare)",
             () => new Gpt(vocab: 65, blockSize: 64, layers: 4, heads: 4, embed: 128, dropout: 0), m => ((Gpt)m).ParameterCount),
         new("gpt-block", "one pre-LayerNorm GPT block", GptBlock.Summary, "embed=128, heads=4, dropout=0", () => new GptBlock(embed: 128, heads: 4, dropout: 0), m => ((GptBlock)m).ParameterCount),

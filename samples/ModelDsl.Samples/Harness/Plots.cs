@@ -9,6 +9,9 @@ namespace ModelDsl.Samples.Harness;
 /// <summary>One curve of a plot; <paramref name="Smooth"/> adds a moving average over a faint raw curve (noisy per-step losses).</summary>
 public sealed record Curve(string Name, IReadOnlyList<LossPoint> Points, bool Smooth = false);
 
+/// <summary>One plot of <see cref="Plots.SavePanels"/>.</summary>
+public sealed record PlotPanel(string Title, YAxis Axis, string YLabel, params Curve[] Curves);
+
 /// <summary>How a plot's y axis reads.</summary>
 public enum YAxis
 {
@@ -30,6 +33,34 @@ public static class Plots
 
     /// <summary>Curves against the step.</summary>
     public static void Save(string path, string title, YAxis axis, string yLabel, params Curve[] curves) => RenderThread.Run(() =>
+    {
+        using var plot = Build(title, axis, yLabel, curves);
+        SavePng(plot, path, 900, 500);
+    });
+
+    /// <summary>Several plots of curves against the step, side by side in one PNG (losses beside evaluation metrics, say).</summary>
+    public static void SavePanels(string path, params PlotPanel[] panels) => RenderThread.Run(() =>
+    {
+        if (panels.Length == 0)
+            throw new ArgumentException("Give at least one panel.", nameof(panels));
+        const int width = 600, height = 450;
+        using var bitmap = new SKBitmap(new SKImageInfo(width * panels.Length, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.White);
+            for (var i = 0; i < panels.Length; i++)
+            {
+                using var plot = Build(panels[i].Title, panels[i].Axis, panels[i].YLabel, panels[i].Curves);
+                using var panel = SKBitmap.Decode(plot.GetImageBytes(width, height, ImageFormat.Png));
+                canvas.DrawBitmap(panel, i * width, 0);
+            }
+        }
+        using var image = SKImage.FromBitmap(bitmap);
+        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        AtomicFile.Write(path, png.SaveTo);
+    });
+
+    private static Plot Build(string title, YAxis axis, string yLabel, IReadOnlyList<Curve> curves)
     {
         var plot = new Plot();
         double Y(double v) => axis switch { YAxis.Log => Math.Log10(Math.Max(v, 1e-12)), YAxis.Percent => 100 * v, _ => v };
@@ -76,8 +107,8 @@ public static class Plots
         plot.XLabel("step");
         plot.YLabel(axis == YAxis.Log ? $"{yLabel} (log scale)" : yLabel);
         plot.ShowLegend(axis == YAxis.Percent ? Alignment.LowerRight : Alignment.UpperRight);
-        SavePng(plot, path, 900, 500);
-    });
+        return plot;
+    }
 
     /// <summary>Renders a plot built by the caller (on the render thread) and replaces <paramref name="path"/> atomically.</summary>
     public static void SavePng(Plot plot, string path, int width, int height)

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using ModelDsl.Generator.Tests.Infrastructure;
@@ -144,6 +145,38 @@ public sealed class GanAsWrittenTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.OutputDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
         Assert.Contains("public const string SampleShape = \"[B, channels, size, size]\";", run.GeneratedText("ModelDsl.Models.Dcgan.Dcgan.g.cs"), StringComparison.Ordinal);
+    }
+
+    /// <summary>The conditional pairing, src/Models/Dcgan: both models take the labels, so it compiles without any diagnostic.</summary>
+    [Fact]
+    public void Real_conditional_dcgan_pairing_checks_images_and_labels()
+    {
+        GeneratorRun run = ShowcaseModelTests.Compile(["Dcgan/ConditionalDcganGenerator.cs", "Dcgan/ConditionalDcganDiscriminator.cs", "Dcgan/ConditionalDcgan.cs"]);
+
+        run.AssertSuccess();
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.OutputDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.Contains("public const string SampleShape = \"[B, channels, size, size]\";", run.GeneratedText("ModelDsl.Models.Dcgan.ConditionalDcgan.g.cs"), StringComparison.Ordinal);
+    }
+
+    /// <summary>A discriminator that ignores the generator's labels is refused by the conditional pairing (MDL0126).</summary>
+    [Fact]
+    public void Conditional_generator_with_an_unconditional_discriminator_is_refused()
+    {
+        string pair = """
+            using ModelDsl;
+            namespace ModelDsl.Models.Dcgan;
+            [Gan(typeof(ConditionalDcganGenerator), typeof(DcganDiscriminator))]
+            public sealed partial class Mismatched { }
+            """;
+        string folder = Path.Combine(ShowcaseModelTests.ModelsDirectory(), "Dcgan");
+        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(
+            new[] { "ConditionalDcganGenerator.cs", "DcganDiscriminator.cs" }.Select(f => (Path.Combine(folder, f), File.ReadAllText(Path.Combine(folder, f))))
+                .Append(("Mismatched.cs", pair))));
+
+        Diagnostic d = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("MDL0126", d.Id);
+        Assert.Contains("takes the conditions 'labels' [B] but discriminator 'DcganDiscriminator' takes none", d.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
     private static (int Line, int Column) LineAndColumn(string text, int index)

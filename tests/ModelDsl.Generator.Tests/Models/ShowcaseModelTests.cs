@@ -23,6 +23,16 @@ public sealed class ShowcaseModelTests
         ["ModelDsl.Models.Dcgan.Dcgan.g.cs", "ModelDsl.Models.Dcgan.DcganDiscriminator.g.cs", "ModelDsl.Models.Dcgan.DcganGenerator.g.cs"]);
 
     [Fact]
+    public Task CompactDcgan() => VerifyGroup(
+        ["Dcgan/CompactDcganGenerator.cs", "Dcgan/CompactDcganDiscriminator.cs", "Dcgan/CompactDcgan.cs"],
+        ["ModelDsl.Models.Dcgan.CompactDcgan.g.cs", "ModelDsl.Models.Dcgan.CompactDcganDiscriminator.g.cs", "ModelDsl.Models.Dcgan.CompactDcganGenerator.g.cs"]);
+
+    [Fact]
+    public Task ConditionalDcgan() => VerifyGroup(
+        ["Dcgan/ConditionalDcganGenerator.cs", "Dcgan/ConditionalDcganDiscriminator.cs", "Dcgan/ConditionalDcgan.cs"],
+        ["ModelDsl.Models.Dcgan.ConditionalDcgan.g.cs", "ModelDsl.Models.Dcgan.ConditionalDcganDiscriminator.g.cs", "ModelDsl.Models.Dcgan.ConditionalDcganGenerator.g.cs"]);
+
+    [Fact]
     public Task Gpt() => VerifyGroup(
         ["Transformers/GptBlock.cs", "Transformers/Gpt.cs", "Transformers/Gpt.Generation.cs"],
         ["ModelDsl.Models.Transformers.Gpt.g.cs", "ModelDsl.Models.Transformers.GptBlock.g.cs"]);
@@ -50,13 +60,13 @@ public sealed class ShowcaseModelTests
             .Where(p => !p.Split(Path.DirectorySeparatorChar).Any(part => part is "obj" or "bin"))
             .Order(StringComparer.Ordinal)
             .ToList();
-        Assert.True(files.Count >= 21, $"expected the 21 model sources, found {files.Count}");
+        Assert.True(files.Count >= 27, $"expected the 27 model sources, found {files.Count}");
 
         GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(files.Select(p => (p, File.ReadAllText(p)))));
 
         run.AssertSuccess();
         Assert.Empty(run.GeneratorDiagnostics);
-        Assert.Equal(27, run.GeneratedSources.Length);
+        Assert.Equal(33, run.GeneratedSources.Length);
     }
 
     /// <summary>The parameter counts the generator computes for the constant-shaped models (references in the runtime tests).</summary>
