@@ -7,7 +7,7 @@ namespace ModelDsl.Models.Dcgan;
 /// ConditionalDcganDiscriminator: [B, channels, size, size], [B] → [B, 1]; classes * size * size + 2 * (size / 4) * (size / 4) * width + 16 * channels * width + 32 * width * width + 21 * width + 1 parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class ConditionalDcganDiscriminator : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class ConditionalDcganDiscriminator : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Embedding _label;
     private readonly global::TorchSharp.Modules.Conv2d _conv1;
@@ -133,6 +133,58 @@ partial class ConditionalDcganDiscriminator : global::TorchSharp.torch.nn.Module
         logit = logit.flatten(1);
 
         return scope.MoveToOuter(logit);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// image [B, channels, size, size], labels [B] → output [B, 1]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("image", "B", Channels, Size, Size),
+            global::ModelDsl.Onnx.OnnxPort.Int64("labels", "B"),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", 1),
+        };
+        var hyperparameters = new (string, object)[] { ("classes", Classes), ("channels", Channels), ("size", Size), ("width", Width) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var image = inputs[0];
+        var labels = inputs[1];
+
+        // Label: [B] → [B, 1, size, size]
+        var label = graph.Embedding(labels, _label, "label");
+        label = graph.Reshape(label, 1, Size, Size);
+
+        // Conv1: [B, channels, size, size] → [B, width, (size - 2) / 2 + 1, (size - 2) / 2 + 1]
+        var conv1 = graph.Concat(1, image, label);
+        conv1 = graph.Conv2d(conv1, _conv1, "conv1");
+        conv1 = graph.LeakyRelu(conv1, 0.2);
+
+        // Conv2: [B, width, (size - 2) / 2 + 1, (size - 2) / 2 + 1] → [B, 2 * width, ((size - 2) / 2 - 1) / 2 + 1, ((size - 2) / 2 - 1) / 2 + 1]
+        var conv2 = graph.Conv2d(conv1, _conv2, "conv2");
+
+        // Norm2: [B, 2 * width, ((size - 2) / 2 - 1) / 2 + 1, ((size - 2) / 2 - 1) / 2 + 1] → [B, 2 * width, ((size - 2) / 2 - 1) / 2 + 1, ((size - 2) / 2 - 1) / 2 + 1]
+        var norm2 = graph.BatchNorm(conv2, _norm2, "norm2");
+        norm2 = graph.LeakyRelu(norm2, 0.2);
+
+        // Logit: [B, 2 * width, ((size - 2) / 2 - 1) / 2 + 1, ((size - 2) / 2 - 1) / 2 + 1] → [B, (((size - 2) / 2 - 1) / 2) * (((size - 2) / 2 - 1) / 2) - 2 * (((size - 2) / 2 - 1) / 2) * (size / 4) + (size / 4) * (size / 4) + 4 * (((size - 2) / 2 - 1) / 2) - 4 * (size / 4) + 4]
+        var logit = graph.Conv2d(norm2, _logit, "logit");
+        logit = graph.Flatten(logit, 1);
+
+        return new[] { logit };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>

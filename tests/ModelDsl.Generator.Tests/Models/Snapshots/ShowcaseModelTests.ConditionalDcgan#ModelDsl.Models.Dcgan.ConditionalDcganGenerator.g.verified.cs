@@ -7,7 +7,7 @@ namespace ModelDsl.Models.Dcgan;
 /// ConditionalDcganGenerator: [B, noise], [B] → [B, channels, size, size]; 4 * classes * (size / 4) * (size / 4) * width + 4 * noise * (size / 4) * (size / 4) * width + 32 * channels * width + classes * classes + 128 * width * width + channels + 12 * width parameters.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ModelDsl.Generator", "{version}")]
-partial class ConditionalDcganGenerator : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class ConditionalDcganGenerator : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::ModelDsl.Onnx.IOnnxModule
 {
     private readonly global::TorchSharp.Modules.Embedding _label;
     private readonly global::TorchSharp.Modules.ConvTranspose2d _project;
@@ -140,6 +140,61 @@ partial class ConditionalDcganGenerator : global::TorchSharp.torch.nn.Module<glo
         up2 = global::TorchSharp.torch.nn.functional.tanh(up2);
 
         return scope.MoveToOuter(up2);
+    }
+
+    /// <summary>
+    /// Writes this model to <paramref name="path"/> as an ONNX graph in evaluation mode,
+    /// z [B, noise], labels [B] → output [B, channels, size, size]:
+    /// symbolic dims stay symbolic (<c>dim_param</c>), hyperparameters are numbers, weights are initializers named by
+    /// state-dict key.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file; with external data, the weights go to <c>path.data</c> beside it.</param>
+    /// <param name="options">The opset and where the weights go; null for opset 17, inline below 2 GB.</param>
+    public void ExportOnnx(string path, global::ModelDsl.Onnx.OnnxExportOptions? options = null)
+    {
+        var inputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("z", "B", Noise),
+            global::ModelDsl.Onnx.OnnxPort.Int64("labels", "B"),
+        };
+        var outputs = new[]
+        {
+            global::ModelDsl.Onnx.OnnxPort.Float("output", "B", Channels, Size, Size),
+        };
+        var hyperparameters = new (string, object)[] { ("noise", Noise), ("classes", Classes), ("channels", Channels), ("size", Size), ("width", Width) };
+        global::ModelDsl.Onnx.OnnxExport.Save(this, path, inputs, outputs, options, hyperparameters);
+    }
+
+    /// <inheritdoc/>
+    global::ModelDsl.Onnx.OnnxValue[] global::ModelDsl.Onnx.IOnnxModule.LowerOnnx(global::ModelDsl.Onnx.OnnxGraph graph, global::ModelDsl.Onnx.OnnxValue[] inputs)
+    {
+        var z = inputs[0];
+        var labels = inputs[1];
+
+        // Label: [B] → [B, classes]
+        var label = graph.Embedding(labels, _label, "label");
+
+        // Project: [B, classes] → [B, 4 * width, size / 4, size / 4]
+        var project = graph.Concat(1, label, z);
+        project = graph.Reshape(project, Classes + Noise, 1, 1);
+        project = graph.ConvTranspose2d(project, _project, "project");
+
+        // Norm0: [B, 4 * width, size / 4, size / 4] → [B, 4 * width, size / 4, size / 4]
+        var norm0 = graph.BatchNorm(project, _norm0, "norm0");
+        norm0 = graph.Relu(norm0);
+
+        // Up1: [B, 4 * width, size / 4, size / 4] → [B, 2 * width, 2 * (size / 4), 2 * (size / 4)]
+        var up1 = graph.ConvTranspose2d(norm0, _up1, "up1");
+
+        // Norm1: [B, 2 * width, 2 * (size / 4), 2 * (size / 4)] → [B, 2 * width, 2 * (size / 4), 2 * (size / 4)]
+        var norm1 = graph.BatchNorm(up1, _norm1, "norm1");
+        norm1 = graph.Relu(norm1);
+
+        // Up2: [B, 2 * width, 2 * (size / 4), 2 * (size / 4)] → [B, channels, 4 * (size / 4), 4 * (size / 4)]
+        var up2 = graph.ConvTranspose2d(norm1, _up2, "up2");
+        up2 = graph.Tanh(up2);
+
+        return new[] { up2 };
     }
 
     /// <summary>The layer table known at compile time: each layer's output shape and parameter count.</summary>
