@@ -78,9 +78,10 @@ public static class CharRnnSample
 
         var training = run.Train(model, optimizer, s.Steps, (long)s.Batch * s.Block, "tok");
         run.Log(Invariant($"Training CharRnn ({model.ParameterCount:N0} parameters; {s.Layers} LSTM layers of {s.Hidden}): {s.Steps:N0} steps of {s.Batch}×{s.Block} characters, Adam lr {s.LearningRate}→{s.MinLearningRate} (warmup {warmup}, cosine), {run.Options.Threads} threads."));
+        double Estimate(TextSplit split) => TextLoss.Estimate(model, data, split, s.Batch, s.EvalIters, run.Seed, (x, y) => Loss(model, x, y));
         void Evaluate(long step)
         {
-            var (train, validation) = (EstimateLoss(model, data, TextSplit.Train, s, run.Seed), EstimateLoss(model, data, TextSplit.Validation, s, run.Seed));
+            var (train, validation) = (Estimate(TextSplit.Train), Estimate(TextSplit.Validation));
             training.Losses.Add("train (estimate)", step, train);
             training.Losses.Add("val", step, validation);
             run.Log(Invariant($"step {step:N0}: train loss {train:0.0000}, val loss {validation:0.0000}"));
@@ -114,7 +115,7 @@ public static class CharRnnSample
 
         Plots.Save(run.OutFile("losses.png"), $"char-rnn (LSTM) on {Path.GetFileName(path)}", YAxis.Linear, "loss",
             new Curve("train (per step)", training.Losses["train"], Smooth: true), new Curve("train (estimate)", training.Losses["train (estimate)"]), new Curve("val", training.Losses["val"]));
-        var wholeSplit = ValidationLoss(model, data);
+        var wholeSplit = TextLoss.WholeValidationSplit(model, data, (x, y) => Loss(model, x, y));
         var (finalTrain, finalVal) = (training.Losses.Last("train (estimate)"), training.Losses.Last("val"));
         run.Log(Invariant($"Final: train loss {finalTrain:0.0000}, val loss {finalVal:0.0000} at step {training.Step:N0} ({s.EvalIters}-batch estimates); val loss over the whole validation split {wholeSplit:0.0000}."));
         var msPerStep = training.StepsThisRun > 0 ? 1000 * stepClock.Elapsed.TotalSeconds / training.StepsThisRun : (double?)null;
@@ -191,50 +192,5 @@ public static class CharRnnSample
         var state = zeros(model.Layers, x.shape[0], model.Hidden);
         var (logits, _, _) = model.Forward(x, state, state);
         return nn.functional.cross_entropy(logits.view(-1, logits.shape[2]), y.view(-1));
-    }
-
-    // The GPT sample's estimate: the mean loss of EvalIters batches in eval mode, the same batches every time.
-    private static double EstimateLoss(CharRnn model, CharDataset data, TextSplit split, Settings s, int seed) => Evaluating(model, () =>
-    {
-        double sum = 0;
-        for (var i = 0; i < s.EvalIters; i++)
-        {
-            using var scope = NewDisposeScope();
-            var (x, y) = data.GetBatch(split, s.Batch, StepSeeds.For(seed, StepSeeds.Evaluation, split == TextSplit.Train ? i : 1_000_000 + i));
-            sum += Loss(model, x, y).item<float>();
-        }
-        return sum / s.EvalIters;
-    });
-
-    // Every complete block of the validation split once, each from a zero state: the GPT sample's exact measure.
-    private static double ValidationLoss(CharRnn model, CharDataset data) => Evaluating(model, () =>
-    {
-        double sum = 0;
-        long blocks = 0;
-        foreach (var (x, y) in data.Blocks(TextSplit.Validation, batchSize: 64))
-        {
-            using (x)
-            using (y)
-            using (NewDisposeScope())
-            {
-                sum += Loss(model, x, y).item<float>() * x.shape[0];
-                blocks += x.shape[0];
-            }
-        }
-        return sum / blocks;
-    });
-
-    private static T Evaluating<T>(CharRnn model, Func<T> measure)
-    {
-        model.eval();
-        try
-        {
-            using var noGrad = no_grad();
-            return measure();
-        }
-        finally
-        {
-            model.train();
-        }
     }
 }

@@ -98,9 +98,10 @@ public static class GptSample
 
         var training = run.Train(model, optimizer, s.Steps, (long)s.Batch * s.Block, "tok");
         run.Log(Invariant($"Training Gpt ({counted:N0} parameters; {s.Layers} layers, {s.Heads} heads, {s.Embed} wide, context {s.Block}): {s.Steps:N0} steps of {s.Batch}×{s.Block} tokens, AdamW lr {s.LearningRate}→{s.MinLearningRate} (warmup {warmup}, cosine to step {decay}), {run.Options.Threads} threads."));
+        double Estimate(TextSplit split) => TextLoss.Estimate(model, data, split, s.Batch, s.EvalIters, run.Seed, (x, y) => Loss(model, x, y));
         void Evaluate(long step)
         {
-            var (train, validation) = (EstimateLoss(model, data, TextSplit.Train, s, run.Seed), EstimateLoss(model, data, TextSplit.Validation, s, run.Seed));
+            var (train, validation) = (Estimate(TextSplit.Train), Estimate(TextSplit.Validation));
             training.Losses.Add("train (estimate)", step, train);
             training.Losses.Add("val", step, validation);
             run.Log(Invariant($"step {step:N0}: train loss {train:0.0000}, val loss {validation:0.0000}"));
@@ -135,7 +136,7 @@ public static class GptSample
         // Outputs: the loss plot, the final losses, a sample, a summary and the weights.
         Plots.Save(run.OutFile("losses.png"), $"Character-level GPT on {Path.GetFileName(path)}", YAxis.Linear, "loss",
             new Curve("train (per step)", training.Losses["train"], Smooth: true), new Curve("train (estimate)", training.Losses["train (estimate)"]), new Curve("val", training.Losses["val"]));
-        var wholeSplit = ValidationLoss(model, data);
+        var wholeSplit = TextLoss.WholeValidationSplit(model, data, (x, y) => Loss(model, x, y));
         var (finalTrain, finalVal) = (training.Losses.Last("train (estimate)"), training.Losses.Last("val"));
         run.Log(Invariant($"Final: train loss {finalTrain:0.0000}, val loss {finalVal:0.0000} at step {training.Step:N0} ({s.EvalIters}-batch estimates); val loss over the whole validation split {wholeSplit:0.0000}."));
         var msPerStep = training.StepsThisRun > 0 ? 1000 * stepClock.Elapsed.TotalSeconds / training.StepsThisRun : (double?)null;
@@ -216,55 +217,9 @@ public static class GptSample
                 $"--block {s.Block} with --batch {s.Batch}, --layers {s.Layers} and --embed {s.Embed}{(s.Dropout > 0 ? " and dropout" : "")}: a training step needs about {need / (1 << 30):N1} GiB for activations, more than the {have / (1 << 30):N1} GiB this machine has. Use a smaller --block or --batch."));
     }
 
-    // nanoGPT's estimate_loss: the mean loss of EvalIters batches in eval mode. The batches are the same at every
-    // evaluation (drawn from (seed, i)), so the curve compares like with like.
-    private static double EstimateLoss(Gpt model, CharDataset data, TextSplit split, Settings s, int seed) => Evaluating(model, () =>
-    {
-        double sum = 0;
-        for (var i = 0; i < s.EvalIters; i++)
-        {
-            using var scope = NewDisposeScope();
-            var (x, y) = data.GetBatch(split, s.Batch, StepSeeds.For(seed, StepSeeds.Evaluation, split == TextSplit.Train ? i : 1_000_000 + i));
-            sum += Loss(model, x, y);
-        }
-        return sum / s.EvalIters;
-    });
-
-    // The validation split's exact loss: every complete block once (the 20-batch estimate scatters by about ±0.01).
-    private static double ValidationLoss(Gpt model, CharDataset data) => Evaluating(model, () =>
-    {
-        double sum = 0;
-        long blocks = 0;
-        foreach (var (x, y) in data.Blocks(TextSplit.Validation, batchSize: 64))
-        {
-            using (x)
-            using (y)
-            using (NewDisposeScope())
-            {
-                sum += Loss(model, x, y) * x.shape[0];
-                blocks += x.shape[0];
-            }
-        }
-        return sum / blocks;
-    });
-
-    private static double Loss(Gpt model, Tensor x, Tensor y)
+    private static Tensor Loss(Gpt model, Tensor x, Tensor y)
     {
         var logits = model.forward(x);
-        return nn.functional.cross_entropy(logits.view(-1, logits.shape[2]), y.view(-1)).item<float>();
-    }
-
-    private static T Evaluating<T>(Gpt model, Func<T> measure)
-    {
-        model.eval();
-        try
-        {
-            using var noGrad = no_grad();
-            return measure();
-        }
-        finally
-        {
-            model.train();
-        }
+        return nn.functional.cross_entropy(logits.view(-1, logits.shape[2]), y.view(-1));
     }
 }
