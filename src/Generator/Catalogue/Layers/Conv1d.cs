@@ -35,30 +35,16 @@ internal sealed record Conv1dLayer(Dim In, Dim Out, Dim Kernel, Dim Stride, Dim 
     {
         if (!s.RequireRank(3, "[B, C, L] (rank 3)"))
             return null;
-        var outChannels = s.Dim(nameof(Conv1dAttribute.OutChannels));
-        var kernel = s.Dim(nameof(Conv1dAttribute.Kernel), Dim.Const(3));
-        var stride = s.Dim(nameof(Conv1dAttribute.Stride), Dim.Const(1));
-        var same = ConvolutionArithmetic.IsSame(s, nameof(Conv1dAttribute.Padding));
-        var padding = same ? Dim.Const(0) : s.Dim(nameof(Conv1dAttribute.Padding), Dim.Const(0), allowZero: true);
-        var bias = s.Bool(nameof(Conv1dAttribute.Bias), true);
-        if (outChannels is null || kernel is null || stride is null || padding is null || bias is null)
+        if (ConvolutionArguments.Read(s) is not { } a)
             return null;
-        if (!stride.IsConstant)
-            return s.Fail(Diagnostics.DiagnosticDescriptors.NotConstant, s.Kind, s.MemberName, "Stride", stride);
-        if (same)
-        {
-            if (ConvolutionArithmetic.Same(s, kernel, stride.Value, transposed: false) is not { } samePadding)
-                return null;
-            padding = samePadding.Padding;
-        }
 
         var inChannels = s.Shape[1];
         if (!s.KnownAtConstruction(inChannels, "input channel count"))
             return null;
-        var length = ConvolutionArithmetic.Output(s, s.Shape[2], kernel, stride.Value, padding, "length");
+        var length = ConvolutionArithmetic.Output(s, s.Shape[2], a.Kernel, a.Stride.Value, a.Padding, "length");
         if (length is null)
             return null;
-        var layer = new Conv1dLayer(inChannels, outChannels, kernel, stride, padding, bias.Value);
-        return new Checked(layer, ShapeText.Shape(s.Shape[0], outChannels, length));
+        var layer = new Conv1dLayer(inChannels, a.OutChannels, a.Kernel, a.Stride, a.Padding, a.Bias);
+        return new Checked(layer, ShapeText.Shape(s.Shape[0], a.OutChannels, length));
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using ModelDsl.Generator.Check;
-using ModelDsl.Generator.Diagnostics;
 using ModelDsl.Generator.Emit;
 using ModelDsl.Generator.Model;
 using ModelDsl.Generator.Plan;
@@ -41,31 +40,17 @@ internal sealed record Conv2dLayer(Dim In, Dim Out, Dim Kernel, Dim Stride, Dim 
     {
         if (!s.RequireRank(4, "[B, C, H, W] (rank 4)"))
             return null;
-        var outChannels = s.Dim(nameof(Conv2dAttribute.OutChannels));
-        var kernel = s.Dim(nameof(Conv2dAttribute.Kernel), Dim.Const(3));
-        var stride = s.Dim(nameof(Conv2dAttribute.Stride), Dim.Const(1));
-        var same = ConvolutionArithmetic.IsSame(s, nameof(Conv2dAttribute.Padding));
-        var padding = same ? Dim.Const(0) : s.Dim(nameof(Conv2dAttribute.Padding), Dim.Const(0), allowZero: true);
-        var bias = s.Bool(nameof(Conv2dAttribute.Bias), true);
-        if (outChannels is null || kernel is null || stride is null || padding is null || bias is null)
+        if (ConvolutionArguments.Read(s) is not { } a)
             return null;
-        if (!stride.IsConstant)
-            return s.Fail(DiagnosticDescriptors.NotConstant, s.Kind, s.MemberName, "Stride", stride);
-        if (same)
-        {
-            if (ConvolutionArithmetic.Same(s, kernel, stride.Value, transposed: false) is not { } samePadding)
-                return null;
-            padding = samePadding.Padding;
-        }
 
         var inChannels = s.Shape[1];
         if (!s.KnownAtConstruction(inChannels, "input channel count"))
             return null;
-        var height = ConvolutionArithmetic.Output(s, s.Shape[2], kernel, stride.Value, padding, "height");
-        var width = height is null ? null : ConvolutionArithmetic.Output(s, s.Shape[3], kernel, stride.Value, padding, "width");
+        var height = ConvolutionArithmetic.Output(s, s.Shape[2], a.Kernel, a.Stride.Value, a.Padding, "height");
+        var width = height is null ? null : ConvolutionArithmetic.Output(s, s.Shape[3], a.Kernel, a.Stride.Value, a.Padding, "width");
         if (height is null || width is null)
             return null;
-        var layer = new Conv2dLayer(inChannels, outChannels, kernel, stride, padding, bias.Value);
-        return new Checked(layer, ShapeText.Shape(s.Shape[0], outChannels, height, width));
+        var layer = new Conv2dLayer(inChannels, a.OutChannels, a.Kernel, a.Stride, a.Padding, a.Bias);
+        return new Checked(layer, ShapeText.Shape(s.Shape[0], a.OutChannels, height, width));
     }
 }
