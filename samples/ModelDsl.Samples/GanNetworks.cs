@@ -6,17 +6,20 @@ namespace ModelDsl.Samples;
 
 /// <summary>
 /// The hyperparameters of a DCGAN pair; <paramref name="Classes"/> 0 means unconditional. <paramref name="Architecture"/>
-/// is <see cref="Compact"/> (<see cref="CompactDcgan"/>) or <see cref="Tutorial"/> (<see cref="Dcgan"/>, TensorFlow's
-/// DCGAN tutorial).
+/// is <see cref="Deep"/> (<see cref="DeepDcgan"/>'s generator), <see cref="Compact"/> (<see cref="CompactDcgan"/>) or
+/// <see cref="Tutorial"/> (<see cref="Dcgan"/>, TensorFlow's DCGAN tutorial). <paramref name="DiscriminatorClasses"/>
+/// above 0 gives an unconditional pair the <see cref="ClassifyingDcganDiscriminator"/> of that many classes (the
+/// semi-supervised GAN); 0 gives it the one-logit discriminator of its architecture.
 /// </summary>
-public sealed record GanShape(string Architecture, int Noise, int Classes, int Size, int Width)
+public sealed record GanShape(string Architecture, int Noise, int Classes, int Size, int Width, int DiscriminatorClasses = 0)
 {
-    public const string Compact = "compact", Tutorial = "tutorial";
+    public const string Deep = "deep", Compact = "compact", Tutorial = "tutorial";
 
     public bool Conditional => Classes > 0;
 
     public GanNetwork NewGenerator() => new(this, (Architecture, Conditional) switch
     {
+        (Deep, false) => new DeepDcganGenerator(Noise, channels: 1, Size, Width),
         (Compact, false) => new CompactDcganGenerator(Noise, channels: 1, Size, Width),
         (Tutorial, false) => new DcganGenerator(Noise, channels: 1, Size, Width),
         (Compact, true) => new ConditionalDcganGenerator(Noise, Classes, channels: 1, Size, Width),
@@ -25,13 +28,14 @@ public sealed record GanShape(string Architecture, int Noise, int Classes, int S
 
     public GanNetwork NewDiscriminator() => new(this, (Architecture, Conditional) switch
     {
-        (Compact, false) => new CompactDcganDiscriminator(channels: 1, Size, Width),
+        (Deep or Compact, false) when DiscriminatorClasses > 0 => new ClassifyingDcganDiscriminator(DiscriminatorClasses, channels: 1, Size, Width),
+        (Deep or Compact, false) => new CompactDcganDiscriminator(channels: 1, Size, Width),
         (Tutorial, false) => new DcganDiscriminator(channels: 1, Size, Width),
         (Compact, true) => new ConditionalDcganDiscriminator(Classes, channels: 1, Size, Width),
         _ => throw Unknown(),
     });
 
-    private NotSupportedException Unknown() => new($"There is no {(Conditional ? "conditional " : "")}DCGAN of architecture '{Architecture}'.");
+    private NotSupportedException Unknown() => new($"There is no {(Conditional ? "conditional " : "")}DCGAN of architecture '{Architecture}'{(DiscriminatorClasses > 0 ? " with a classifying discriminator" : "")}.");
 }
 
 /// <summary>
@@ -48,6 +52,7 @@ public sealed class GanNetwork(GanShape shape, nn.Module module) : IDisposable
     /// <summary>Images <c>[B, 1, size, size]</c> in [−1, 1] from noise <c>[B, noise]</c> (and labels <c>[B]</c> when conditional).</summary>
     public Tensor Generate(Tensor noise, Tensor? labels) => Module switch
     {
+        DeepDcganGenerator g => g.forward(noise),
         CompactDcganGenerator g => g.forward(noise),
         DcganGenerator g => g.forward(noise),
         ConditionalDcganGenerator g => g.forward(noise, labels ?? throw new ArgumentNullException(nameof(labels), "A conditional generator needs the labels.")),
@@ -70,14 +75,21 @@ public sealed class GanNetwork(GanShape shape, nn.Module module) : IDisposable
         }
     }
 
-    /// <summary>One logit per image <c>[B, 1]</c> (given the labels when conditional).</summary>
-    public Tensor Score(Tensor images, Tensor? labels) => Module switch
+    /// <summary>
+    /// The discriminator's logit that each image is real, <c>[B, 1]</c> (given the labels when conditional), and a
+    /// classifying discriminator's class logits <c>[B, classes]</c> (null for the others); the realness logit of a
+    /// classifying discriminator is the log-sum-exp of its class logits.
+    /// </summary>
+    public (Tensor Real, Tensor? ClassLogits) Score(Tensor images, Tensor? labels) => Module switch
     {
-        CompactDcganDiscriminator d => d.forward(images),
-        DcganDiscriminator d => d.forward(images),
-        ConditionalDcganDiscriminator d => d.forward(images, labels ?? throw new ArgumentNullException(nameof(labels), "A conditional discriminator needs the labels.")),
+        ClassifyingDcganDiscriminator d => RealAndClasses(d.forward(images)),
+        CompactDcganDiscriminator d => (d.forward(images), null),
+        DcganDiscriminator d => (d.forward(images), null),
+        ConditionalDcganDiscriminator d => (d.forward(images, labels ?? throw new ArgumentNullException(nameof(labels), "A conditional discriminator needs the labels.")), null),
         _ => throw new InvalidOperationException($"{Module.GetType().Name} is not a discriminator."),
     };
+
+    private static (Tensor Real, Tensor? ClassLogits) RealAndClasses(Tensor classLogits) => (classLogits.logsumexp(1, keepdim: true), classLogits);
 
     /// <summary>Copies <paramref name="other"/>'s parameters and buffers (the same architecture).</summary>
     public void CopyFrom(GanNetwork other)

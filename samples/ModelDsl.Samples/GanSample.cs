@@ -17,8 +17,9 @@ using static TorchSharp.torch;
 namespace ModelDsl.Samples;
 
 /// <summary>
-/// <c>gan</c>: the <see cref="Dcgan"/> pair (Adam 2e-4, β1 0.5, BCE with logits, batch 64) on MNIST-10k,
-/// Fashion-MNIST or any IDX folder. A grid of samples from a fixed noise batch after every epoch, a loss plot, the
+/// <c>gan</c>: by default the <see cref="DeepDcgan"/> pair (Adam 1e-3, β1 0.5, BCE with logits, batch 64, the
+/// discriminator learning the real images' classes too, samples from a moving average of the generator) on
+/// MNIST-10k, Fashion-MNIST or any IDX folder; <c>--arch</c> and <c>--conditional</c> choose the other pairs. A grid of samples from a fixed noise batch after every epoch, a loss plot, the
 /// generator's weights, and at the end the classifier's Inception-style score and Fréchet distance of generated
 /// images beside the real data's own.
 /// </summary>
@@ -28,16 +29,17 @@ public static class GanSample
     {
         [Option("--dataset", ImageSource.DatasetHelp, Choices = ["mnist", "fashion"])] public string Dataset { get; init; } = "mnist";
         [Option("--data", ImageSource.DataHelp, HelpName = "DIR", MayChangeOnResume = true)] public string? Data { get; init; }
-        [Option("--epochs", "Passes over the training images", Min = 1, Max = 1_000_000, MayChangeOnResume = true)] public int Epochs { get; init; } = 5;
+        [Option("--epochs", "Passes over the training images", Min = 1, Max = 1_000_000, MayChangeOnResume = true)] public int Epochs { get; init; } = 15;
         [Option("--steps", "Training steps (overrides --epochs)", Min = 1, Max = RunOptions.MaxSteps, MayChangeOnResume = true)] public long? Steps { get; init; }
         [Option("--batch", "Images per step (at least 2: batch normalisation)", Min = 2, Max = 1_000_000)] public int Batch { get; init; } = 64;
-        [Option("--lr", "Adam learning rate of the generator (and of the discriminator unless --lr-d is given)", Min = 1e-12, Max = 10)] public double LearningRate { get; init; } = 2e-4;
+        [Option("--lr", "Adam learning rate of the generator (and of the discriminator unless --lr-d is given). Default: 1e-3 for --arch deep, 2e-4 (the DCGAN paper's) for the others", Min = 1e-12, Max = 10)] public double? LearningRate { get; init; }
         [Option("--lr-d", "Adam learning rate of the discriminator (two time-scale update rule; default: --lr)", Min = 1e-12, Max = 10)] public double? DiscriminatorLearningRate { get; init; }
         [Option("--beta1", "Adam β1", Min = 0, Max = 1, BelowMax = true)] public double Beta1 { get; init; } = 0.5;
         [Option("--loss", "bce: the non-saturating GAN loss (BCE with logits); hinge: the hinge loss", Choices = ["bce", "hinge"])] public string Loss { get; init; } = "bce";
         [Option("--real-label", "Target of real images in the discriminator's BCE loss (one-sided label smoothing below 1)", Min = 0.5, Max = 1)] public double RealLabel { get; init; } = 1.0;
-        [Option("--ema", "Decay of the moving average of the generator's weights that draws the samples (0: the trained weights)", Min = 0, Max = 1, BelowMax = true)] public double Ema { get; init; }
-        [Option("--arch", "compact: the compact DCGAN (4×4 kernels, batch normalisation in both networks); tutorial: TensorFlow's DCGAN tutorial (5×5 kernels, a dropout discriminator)", Choices = [GanShape.Compact, GanShape.Tutorial])] public string Architecture { get; init; } = GanShape.Compact;
+        [Option("--ema", "Decay of the moving average of the generator's weights that draws the samples (0: the trained weights). Default: 0.999 for --arch deep, 0 for the others", Min = 0, Max = 1, BelowMax = true)] public double? Ema { get; init; }
+        [Option("--arch", "deep (the default; compact with --conditional): the compact DCGAN whose generator draws the image from full-resolution features; compact: the compact DCGAN (4×4 kernels, batch normalisation in both networks); tutorial: TensorFlow's DCGAN tutorial (5×5 kernels, a dropout discriminator)", Choices = [GanShape.Deep, GanShape.Compact, GanShape.Tutorial])] public string? Architecture { get; init; }
+        [Option("--discriminator", "classes: one logit per class, trained on the real images' labels as well (the semi-supervised GAN; the generator stays unconditional); binary: one real-or-generated logit. Default: classes for --arch deep and compact, binary for --arch tutorial and --conditional", Choices = [ClassesHead, BinaryHead])] public string? Discriminator { get; init; }
         [Option("--width", "Width of both networks (channels of the first convolution)", Min = 1, Max = 4096)] public int Width { get; init; } = 64;
         [Option("--noise", "Size of the noise vector", Min = 1, Max = 65536)] public int Noise { get; init; } = 100;
         [Option("--conditional", "Train the conditional DCGAN (the class label joined to the noise and to the image): grids show class i in row i")] public bool Conditional { get; init; }
@@ -47,8 +49,10 @@ public static class GanSample
         [Option("--classifier", "The metrics classifier (from `classify`; default out/classify[-<data set>]/classifier.mdl, trained first if absent)", HelpName = "FILE", MayChangeOnResume = true)] public string? Classifier { get; init; }
     }
 
-    /// <summary>Classes of a conditional DCGAN: the ten digits (or Fashion-MNIST's ten kinds of clothing).</summary>
+    /// <summary>Classes of a conditional DCGAN or a classifying discriminator: the ten digits (or Fashion-MNIST's ten kinds of clothing).</summary>
     public const int Classes = 10;
+
+    private const string ClassesHead = "classes", BinaryHead = "binary";
 
     public static Command Command(Host host) => SampleRun.Create<Settings>(host, "gan", "DCGAN",
         "Train the DCGAN (or with --conditional the conditional DCGAN) on MNIST-style images; sample grids, losses beside the Inception-style score and Fréchet distance per epoch",
@@ -72,8 +76,11 @@ public static class GanSample
             throw new UsageException($"--eval-samples must be 0 (no metrics) or at least 20; got {s.EvalSamples}.");
         if (s.Digit is not null && !s.Conditional)
             throw new UsageException("--digit chooses the class a conditional DCGAN draws; add --conditional.");
-        if (s.Conditional && s.Architecture != GanShape.Compact)
+        if (s.Conditional && s.Architecture is not (null or GanShape.Compact))
             throw new UsageException($"--conditional trains the conditional DCGAN, whose layers are the compact DCGAN's; leave --arch out (or give --arch {GanShape.Compact}).");
+        var (architecture, classifying, learningRate, ema) = Recipe(s);
+        if (classifying && (s.Conditional || architecture == GanShape.Tutorial))
+            throw new UsageException($"--discriminator {ClassesHead} is the unconditional discriminator of --arch {GanShape.Deep} and {GanShape.Compact}; {(s.Conditional ? "the conditional DCGAN's discriminator is told the class" : "the tutorial's discriminator has one logit")}. Leave --discriminator out.");
         if (s.RealLabel < 1 && s.Loss != "bce")
             throw new UsageException($"--real-label smooths the BCE loss's targets; --loss {s.Loss} has none. Leave --real-label out or use --loss bce.");
 
@@ -84,8 +91,8 @@ public static class GanSample
         run.Log($"Data: {source.Description}: {images.Count:N0} training images of {images.Height}×{images.Width}.");
         if (images.Height != images.Width || images.Height % 4 != 0)
             throw new InvalidDataException($"The DCGAN needs square images whose size is a multiple of 4; {source.Description} has {images.Height}×{images.Width}.");
-        if (s.Conditional && images.Labels.numel() > 0 && (images.Labels.min().item<long>() < 0 || images.Labels.max().item<long>() >= Classes))
-            throw new InvalidDataException($"The conditional DCGAN draws {Classes} classes, labelled 0–{Classes - 1}; {source.Description} has labels from {images.Labels.min().item<long>()} to {images.Labels.max().item<long>()}.");
+        if ((s.Conditional || classifying) && images.Labels.numel() > 0 && (images.Labels.min().item<long>() < 0 || images.Labels.max().item<long>() >= Classes))
+            throw new InvalidDataException($"The {(s.Conditional ? "conditional DCGAN draws" : "classifying discriminator learns")} {Classes} classes, labelled 0–{Classes - 1}; {source.Description} has labels from {images.Labels.min().item<long>()} to {images.Labels.max().item<long>()}{(s.Conditional ? "" : $" (--discriminator {BinaryHead} needs no labels)")}.");
         var batches = new EpochBatches(images, s.Batch, run.Seed, dropLast: true);
         var total = s.Steps ?? s.Epochs * batches.StepsPerEpoch;
 
@@ -97,23 +104,23 @@ public static class GanSample
 
         // Models: the DCGAN paper's N(0, 0.02) initialisation; the moving average starts as a copy of the generator.
         Seeding.Seed(run.Seed);
-        var shape = new GanShape(s.Architecture, s.Noise, s.Conditional ? Classes : 0, images.Height, s.Width);
+        var shape = new GanShape(architecture, s.Noise, s.Conditional ? Classes : 0, images.Height, s.Width, classifying ? Classes : 0);
         using var generator = shape.NewGenerator();
         using var discriminator = shape.NewDiscriminator();
         DcganInitialization.Apply(generator.Module);
         DcganInitialization.Apply(discriminator.Module);
-        using var average = s.Ema > 0 ? shape.NewGenerator() : null;
+        using var average = ema > 0 ? shape.NewGenerator() : null;
         average?.CopyFrom(generator);
         average?.Module.eval();
         using var modules = new GanModules(generator.Module, discriminator.Module, average?.Module);
         // One Adam with a parameter group per network is two Adams: each step gives gradients to one network only,
         // and Adam skips parameters without a gradient. The groups' rates may differ (TTUR).
-        var lrD = s.DiscriminatorLearningRate ?? s.LearningRate;
+        var lrD = s.DiscriminatorLearningRate ?? learningRate;
         using var optimizer = optim.Adam(
             [
-                new TorchSharp.Modules.Adam.ParamGroup(generator.Module.parameters(), lr: s.LearningRate, beta1: s.Beta1, beta2: 0.999),
+                new TorchSharp.Modules.Adam.ParamGroup(generator.Module.parameters(), lr: learningRate, beta1: s.Beta1, beta2: 0.999),
                 new TorchSharp.Modules.Adam.ParamGroup(discriminator.Module.parameters(), lr: lrD, beta1: s.Beta1, beta2: 0.999),
-            ], s.LearningRate, beta1: s.Beta1, beta2: 0.999);
+            ], learningRate, beta1: s.Beta1, beta2: 0.999);
         // Fixed noise (and labels) from its own stream: every grid shows the same latent points.
         var (gridNoise, gridLabels) = GridInputs(run.Seed, s, shape);
         using var fixedNoise = gridNoise;
@@ -122,7 +129,7 @@ public static class GanSample
 
         var training = run.Train(modules, optimizer, total, s.Batch, "img");
         var kind = s.Conditional ? "conditional DCGAN" : "DCGAN";
-        var recipe = Invariant($"{s.Loss} loss{(s.RealLabel < 1 ? $" (real label {s.RealLabel})" : "")}, Adam lr {s.LearningRate}{(lrD != s.LearningRate ? $" (discriminator {lrD})" : "")} β1 {s.Beta1}{(s.Ema > 0 ? $", samples from the moving average of the generator (decay {s.Ema})" : "")}");
+        var recipe = Invariant($"{(classifying ? "a discriminator that learns the classes too, " : "")}{s.Loss} loss{(s.RealLabel < 1 ? $" (real label {s.RealLabel})" : "")}, Adam lr {learningRate}{(lrD != learningRate ? $" (discriminator {lrD})" : "")} β1 {s.Beta1}{(ema > 0 ? $", samples from the moving average of the generator (decay {ema})" : "")}");
         run.Log(Invariant($"Training the {kind} (generator {generator.ParameterCount:N0}, discriminator {discriminator.ParameterCount:N0} parameters): {total:N0} steps of {s.Batch} ({(double)total / batches.StepsPerEpoch:0.##} epochs of {batches.StepsPerEpoch:N0}), {recipe}, {run.Options.Threads} threads."));
         foreach (var step in training.Steps())
         {
@@ -136,20 +143,27 @@ public static class GanSample
                 var fake = generator.Generate(randn(n, s.Noise), fakeLabels);
                 var conditionReal = s.Conditional ? realLabels : null;
 
-                // Discriminator: real → 1 (or --real-label), generated → 0 (fake is detached: no gradient reaches the generator).
+                // Discriminator: real → 1 (or --real-label), generated → 0 (fake is detached: no gradient reaches the generator);
+                // a classifying discriminator also learns the real images' classes.
                 modules.zero_grad();
-                var (scoreReal, scoreFake) = (discriminator.Score(real, conditionReal), discriminator.Score(fake.detach(), fakeLabels));
+                var ((scoreReal, classLogits), (scoreFake, _)) = (discriminator.Score(real, conditionReal), discriminator.Score(fake.detach(), fakeLabels));
                 var lossD = s.Loss == "hinge"
                     ? nn.functional.relu(1 - scoreReal).mean() + nn.functional.relu(1 + scoreFake).mean()
                     : nn.functional.binary_cross_entropy_with_logits(scoreReal, full_like(scoreReal, s.RealLabel))
                       + nn.functional.binary_cross_entropy_with_logits(scoreFake, zeros_like(scoreFake));
                 training.Record("D", lossD);
+                if (classLogits is not null)
+                {
+                    var classLoss = nn.functional.cross_entropy(classLogits, realLabels);
+                    training.Record(ClassCurve, classLoss);
+                    lossD += classLoss;
+                }
                 lossD.backward();
                 optimizer.step();
 
                 // Generator: make the updated discriminator say "real"; the discriminator's gradients are dropped before the step.
                 modules.zero_grad();
-                var scoreGenerated = discriminator.Score(fake, fakeLabels);
+                var (scoreGenerated, _) = discriminator.Score(fake, fakeLabels);
                 var lossG = s.Loss == "hinge"
                     ? -scoreGenerated.mean()
                     : nn.functional.binary_cross_entropy_with_logits(scoreGenerated, ones_like(scoreGenerated));
@@ -157,7 +171,7 @@ public static class GanSample
                 lossG.backward();
                 discriminator.Module.zero_grad();
                 optimizer.step();
-                average?.Follow(generator, s.Ema, step);
+                average?.Follow(generator, ema, step);
             }
             if (batches.EndsEpoch(step))
             {
@@ -183,10 +197,10 @@ public static class GanSample
             ["noise"] = $"{s.Noise}",
             ["size"] = $"{images.Height}",
             ["width"] = $"{s.Width}",
-            ["arch"] = s.Architecture,
+            ["arch"] = architecture,
             ["steps"] = $"{training.Step}",
             ["trained-on"] = source.Name,
-            ["weights"] = average is null ? "trained" : Invariant($"moving average (decay {s.Ema})"),
+            ["weights"] = average is null ? "trained" : Invariant($"moving average (decay {ema})"),
         };
         if (s.Conditional)
             metadata["classes"] = $"{Classes}";
@@ -196,6 +210,20 @@ public static class GanSample
         if (metrics is not null)
             Report(run, source, training, metrics, kind, batches.StepsPerEpoch, s.Conditional ? ClassAccuracy(run, metrics, sampler, s) : null);
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The options left out, filled in for the pair: the deep DCGAN trains with its own recipe (lr 1e-3, samples from a
+    /// moving average of the generator, a discriminator that learns the classes; measured in samples/README.md), the
+    /// compact and tutorial pairs with the DCGAN paper's (lr 2e-4, the trained weights), and the conditional DCGAN
+    /// is built on the compact layers.
+    /// </summary>
+    private static (string Architecture, bool Classifying, double LearningRate, double Ema) Recipe(Settings s)
+    {
+        var architecture = s.Architecture ?? (s.Conditional ? GanShape.Compact : GanShape.Deep);
+        var deep = architecture == GanShape.Deep && !s.Conditional;
+        var classifying = (s.Discriminator ?? (s.Conditional || architecture == GanShape.Tutorial ? BinaryHead : ClassesHead)) == ClassesHead;
+        return (architecture, classifying, s.LearningRate ?? (deep ? 1e-3 : 2e-4), s.Ema ?? (deep ? 0.999 : 0));
     }
 
     /// <summary>
@@ -217,13 +245,15 @@ public static class GanSample
         shape.Classes == 0 ? null : arange(count, dtype: ScalarType.Int64).remainder(shape.Classes);
 
     // The names of the metric curves in the training's loss log (saved in checkpoints, so a resumed run keeps them).
-    private const string InceptionCurve = "IS", InceptionSpreadCurve = "IS std", FrechetCurve = "FID";
+    private const string InceptionCurve = "IS", InceptionSpreadCurve = "IS std", FrechetCurve = "FID", ClassCurve = "classes";
 
     /// <summary>The losses, with the Inception-style score and the Fréchet distance per evaluation beside them when there are metrics.</summary>
     private static void SaveLossPlot(SampleRun run, TrainingLoop training, ImageSource source, GanMetrics? metrics, string kind)
     {
-        var losses = new PlotPanel($"{kind} on {source.Name}: losses", YAxis.Linear, "loss",
-            new Curve("discriminator", training.Losses["D"], Smooth: true), new Curve("generator", training.Losses["G"], Smooth: true));
+        Curve[] curves = [new Curve("discriminator", training.Losses["D"], Smooth: true), new Curve("generator", training.Losses["G"], Smooth: true)];
+        if (training.Losses[ClassCurve].Count > 0)
+            curves = [.. curves, new Curve("discriminator's class loss (real images)", training.Losses[ClassCurve], Smooth: true)];
+        var losses = new PlotPanel($"{kind} on {source.Name}: losses", YAxis.Linear, "loss", curves);
         if (metrics is null)
         {
             Plots.SavePanels(run.OutFile("losses.png"), losses);

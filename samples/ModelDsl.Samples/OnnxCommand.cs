@@ -89,6 +89,7 @@ public static class OnnxCommand
         var options = new OnnxExportOptions { Opset = s.Opset };
         switch (dcgan.Module)
         {
+            case DeepDcganGenerator g: g.ExportOnnx(file, options); break;
             case CompactDcganGenerator g: g.ExportOnnx(file, options); break;
             case DcganGenerator g: g.ExportOnnx(file, options); break;
             case ConditionalDcganGenerator g: g.ExportOnnx(file, options); break;

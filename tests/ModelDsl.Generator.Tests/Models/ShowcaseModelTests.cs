@@ -28,6 +28,11 @@ public sealed class ShowcaseModelTests
         ["ModelDsl.Models.Dcgan.CompactDcgan.g.cs", "ModelDsl.Models.Dcgan.CompactDcganDiscriminator.g.cs", "ModelDsl.Models.Dcgan.CompactDcganGenerator.g.cs"]);
 
     [Fact]
+    public Task DeepDcgan() => VerifyGroup(
+        ["Dcgan/DeepDcganGenerator.cs", "Dcgan/ClassifyingDcganDiscriminator.cs", "Dcgan/DeepDcgan.cs"],
+        ["ModelDsl.Models.Dcgan.ClassifyingDcganDiscriminator.g.cs", "ModelDsl.Models.Dcgan.DeepDcgan.g.cs", "ModelDsl.Models.Dcgan.DeepDcganGenerator.g.cs"]);
+
+    [Fact]
     public Task ConditionalDcgan() => VerifyGroup(
         ["Dcgan/ConditionalDcganGenerator.cs", "Dcgan/ConditionalDcganDiscriminator.cs", "Dcgan/ConditionalDcgan.cs"],
         ["ModelDsl.Models.Dcgan.ConditionalDcgan.g.cs", "ModelDsl.Models.Dcgan.ConditionalDcganDiscriminator.g.cs", "ModelDsl.Models.Dcgan.ConditionalDcganGenerator.g.cs"]);
@@ -60,13 +65,13 @@ public sealed class ShowcaseModelTests
             .Where(p => !p.Split(Path.DirectorySeparatorChar).Any(part => part is "obj" or "bin"))
             .Order(StringComparer.Ordinal)
             .ToList();
-        Assert.True(files.Count >= 27, $"expected the 27 model sources, found {files.Count}");
+        Assert.True(files.Count >= 30, $"expected the 30 model sources, found {files.Count}");
 
         GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(files.Select(p => (p, File.ReadAllText(p)))));
 
         run.AssertSuccess();
         Assert.Empty(run.GeneratorDiagnostics);
-        Assert.Equal(33, run.GeneratedSources.Length);
+        Assert.Equal(36, run.GeneratedSources.Length);
     }
 
     /// <summary>The parameter counts the generator computes for the constant-shaped models (references in the runtime tests).</summary>

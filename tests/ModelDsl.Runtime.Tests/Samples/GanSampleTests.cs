@@ -90,6 +90,32 @@ public sealed class GanSampleTests
     }
 
     [Fact]
+    public void DefaultDiscriminatorLearnsTheClassesAndTheTutorialsDoesNot()
+    {
+        using var dir = new TempDirectory();
+        var data = WriteSmallMnist(dir, train: 16, test: 8);
+
+        var (code, text, error) = Run(TinyGan(data, dir.File("deep"), 2));
+        Assert.True(code == 0, error);
+        Assert.Contains("Training the DCGAN (generator", text);
+        Assert.Contains("a discriminator that learns the classes too", text);
+        Assert.Matches(@"D [0-9.]+ +classes [0-9.]+ +G [0-9.]+", text);
+
+        (code, text, error) = Run(TinyGan(data, dir.File("tutorial"), 2, "--arch", "tutorial"));
+        Assert.True(code == 0, error);
+        Assert.DoesNotContain("learns the classes", text);
+
+        (code, _, error) = Run(TinyGan(data, dir.File("conditional"), 2, "--conditional", "--discriminator", "classes"));
+        Assert.Equal(2, code);
+        Assert.Contains("--discriminator classes is the unconditional discriminator of --arch deep and compact; the conditional DCGAN's discriminator is told the class.", error);
+
+        // The generator of the default pair draws again from its weights file.
+        var (generated, said, generateError) = Run("generate", dir.File("deep"), "--count", "4", "--image", dir.File("four.png"));
+        Assert.True(generated == 0, generateError);
+        Assert.Contains("4 images from", said);
+    }
+
+    [Fact]
     public void DigitNeedsAConditionalModel()
     {
         using var dir = new TempDirectory();
