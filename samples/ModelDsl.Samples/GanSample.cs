@@ -19,9 +19,9 @@ namespace ModelDsl.Samples;
 /// <summary>
 /// <c>gan</c>: by default the <see cref="DeepDcgan"/> pair (Adam 1e-3, β1 0.5, BCE with logits, batch 64, the
 /// discriminator learning the real images' classes too, samples from a moving average of the generator) on
-/// MNIST-10k, Fashion-MNIST or any IDX folder; <c>--arch</c> and <c>--conditional</c> choose the other pairs. A grid of samples from a fixed noise batch after every epoch, a loss plot, the
-/// generator's weights, and at the end the classifier's Inception-style score and Fréchet distance of generated
-/// images beside the real data's own.
+/// MNIST-10k, Fashion-MNIST or any IDX folder; <c>--arch</c> and <c>--conditional</c> choose the other pairs. A grid
+/// of samples from a fixed noise batch after every epoch, a loss plot, the generator's weights, and at the end the
+/// classifier's Inception-style score and Fréchet distance of generated images beside the real data's own.
 /// </summary>
 public static class GanSample
 {
