@@ -79,8 +79,6 @@ public static class GanSample
         if (s.Conditional && s.Architecture is not (null or GanShape.Compact))
             throw new UsageException($"--conditional trains the conditional DCGAN, whose layers are the compact DCGAN's; leave --arch out (or give --arch {GanShape.Compact}).");
         var (architecture, classifying, learningRate, ema) = Recipe(s);
-        if (classifying && (s.Conditional || architecture == GanShape.Tutorial))
-            throw new UsageException($"--discriminator {ClassesHead} is the unconditional discriminator of --arch {GanShape.Deep} and {GanShape.Compact}; {(s.Conditional ? "the conditional DCGAN's discriminator is told the class" : "the tutorial's discriminator has one logit")}. Leave --discriminator out.");
         if (s.RealLabel < 1 && s.Loss != "bce")
             throw new UsageException($"--real-label smooths the BCE loss's targets; --loss {s.Loss} has none. Leave --real-label out or use --loss bce.");
 
@@ -216,13 +214,16 @@ public static class GanSample
     /// The options left out, filled in for the pair: the deep DCGAN trains with its own recipe (lr 1e-3, samples from a
     /// moving average of the generator, a discriminator that learns the classes; measured in samples/README.md), the
     /// compact and tutorial pairs with the DCGAN paper's (lr 2e-4, the trained weights), and the conditional DCGAN
-    /// is built on the compact layers.
+    /// is built on the compact layers. A classifying discriminator asked of a pair that has none is a usage error.
     /// </summary>
     private static (string Architecture, bool Classifying, double LearningRate, double Ema) Recipe(Settings s)
     {
         var architecture = s.Architecture ?? (s.Conditional ? GanShape.Compact : GanShape.Deep);
         var deep = architecture == GanShape.Deep && !s.Conditional;
-        var classifying = (s.Discriminator ?? (s.Conditional || architecture == GanShape.Tutorial ? BinaryHead : ClassesHead)) == ClassesHead;
+        var canClassify = !s.Conditional && architecture != GanShape.Tutorial;
+        var classifying = (s.Discriminator ?? (canClassify ? ClassesHead : BinaryHead)) == ClassesHead;
+        if (classifying && !canClassify)
+            throw new UsageException($"--discriminator {ClassesHead} is the unconditional discriminator of --arch {GanShape.Deep} and {GanShape.Compact}; {(s.Conditional ? "the conditional DCGAN's discriminator is told the class" : "the tutorial's discriminator has one logit")}. Leave --discriminator out.");
         return (architecture, classifying, s.LearningRate ?? (deep ? 1e-3 : 2e-4), s.Ema ?? (deep ? 0.999 : 0));
     }
 
