@@ -17,11 +17,12 @@ using static TorchSharp.torch;
 namespace ModelDsl.Samples;
 
 /// <summary>
-/// <c>gan</c>: by default the <see cref="DeepDcgan"/> pair (Adam 1e-3, β1 0.5, BCE with logits, batch 64, the
-/// discriminator learning the real images' classes too, samples from a moving average of the generator) on
-/// MNIST-10k, Fashion-MNIST or any IDX folder; <c>--arch</c> and <c>--conditional</c> choose the other pairs. A grid
-/// of samples from a fixed noise batch after every epoch, a loss plot, the generator's weights, and at the end the
-/// classifier's Inception-style score and Fréchet distance of generated images beside the real data's own.
+/// <c>gan</c>: by default the <see cref="DeepDcgan"/> pair (Adam 1e-3, β1 0.5, BCE with logits plus a class-entropy
+/// term, batch 64, the discriminator learning the classes of shifted real images too, samples from a moving average
+/// of the generator) on MNIST-10k, Fashion-MNIST or any IDX folder; <c>--arch</c> and <c>--conditional</c> choose the
+/// other pairs. A grid of samples from a fixed noise batch after every epoch, a loss plot, the generator's weights,
+/// and at the end the classifier's Inception-style score and Fréchet distance of generated images beside the real
+/// data's own.
 /// </summary>
 public static class GanSample
 {
@@ -40,6 +41,8 @@ public static class GanSample
         [Option("--ema", "Decay of the moving average of the generator's weights that draws the samples (0: the trained weights). Default: 0.999 for --arch deep, 0 for the others", Min = 0, Max = 1, BelowMax = true)] public double? Ema { get; init; }
         [Option("--arch", "deep (the default; compact with --conditional): the compact DCGAN whose generator draws the image from full-resolution features; compact: the compact DCGAN (4×4 kernels, batch normalisation in both networks); tutorial: TensorFlow's DCGAN tutorial (5×5 kernels, a dropout discriminator)", Choices = [GanShape.Deep, GanShape.Compact, GanShape.Tutorial])] public string? Architecture { get; init; }
         [Option("--discriminator", "classes: one logit per class, trained on the real images' labels as well (the semi-supervised GAN; the generator stays unconditional); binary: one real-or-generated logit. Default: classes for --arch deep and compact, binary for --arch tutorial and --conditional", Choices = [ClassesHead, BinaryHead])] public string? Discriminator { get; init; }
+        [Option("--class-entropy", "With --discriminator classes: weight of the generator's class-entropy term (CatGAN's), which asks the discriminator to be sure of each generated image's class and the batch to spread over all classes (0: off). Default: 0.5 for --arch deep, 0 for the others", Min = 0, Max = 100)] public double? ClassEntropy { get; init; }
+        [Option("--class-shift", "With --discriminator classes: the discriminator learns the classes of real images shifted by up to this many pixels each way (DiffAugment's translation, for the class loss only; the real-or-generated game sees the images as they are). Default: 3 for --arch deep, 0 for the others", Min = 0, Max = 64)] public int? ClassShift { get; init; }
         [Option("--width", "Width of both networks (channels of the first convolution)", Min = 1, Max = 4096)] public int Width { get; init; } = 64;
         [Option("--noise", "Size of the noise vector", Min = 1, Max = 65536)] public int Noise { get; init; } = 100;
         [Option("--conditional", "Train the conditional DCGAN (the class label joined to the noise and to the image): grids show class i in row i")] public bool Conditional { get; init; }
@@ -78,7 +81,7 @@ public static class GanSample
             throw new UsageException("--digit chooses the class a conditional DCGAN draws; add --conditional.");
         if (s.Conditional && s.Architecture is not (null or GanShape.Compact))
             throw new UsageException($"--conditional trains the conditional DCGAN, whose layers are the compact DCGAN's; leave --arch out (or give --arch {GanShape.Compact}).");
-        var (architecture, classifying, learningRate, ema) = Recipe(s);
+        var (architecture, classifying, learningRate, ema, classEntropy, classShift) = Recipe(s);
         if (s.RealLabel < 1 && s.Loss != "bce")
             throw new UsageException($"--real-label smooths the BCE loss's targets; --loss {s.Loss} has none. Leave --real-label out or use --loss bce.");
 
@@ -127,7 +130,7 @@ public static class GanSample
 
         var training = run.Train(modules, optimizer, total, s.Batch, "img");
         var kind = s.Conditional ? "conditional DCGAN" : "DCGAN";
-        var recipe = Invariant($"{(classifying ? "a discriminator that learns the classes too, " : "")}{s.Loss} loss{(s.RealLabel < 1 ? $" (real label {s.RealLabel})" : "")}, Adam lr {learningRate}{(lrD != learningRate ? $" (discriminator {lrD})" : "")} β1 {s.Beta1}{(ema > 0 ? $", samples from the moving average of the generator (decay {ema})" : "")}");
+        var recipe = Invariant($"{(classifying ? "a discriminator that learns the classes too, " : "")}{s.Loss} loss{(classEntropy > 0 ? $" + {classEntropy} × class entropy" : "")}{(classShift > 0 ? $", classes learnt from real images shifted by up to {classShift} px" : "")}{(s.RealLabel < 1 ? $" (real label {s.RealLabel})" : "")}, Adam lr {learningRate}{(lrD != learningRate ? $" (discriminator {lrD})" : "")} β1 {s.Beta1}{(ema > 0 ? $", samples from the moving average of the generator (decay {ema})" : "")}");
         run.Log(Invariant($"Training the {kind} (generator {generator.ParameterCount:N0}, discriminator {discriminator.ParameterCount:N0} parameters): {total:N0} steps of {s.Batch} ({(double)total / batches.StepsPerEpoch:0.##} epochs of {batches.StepsPerEpoch:N0}), {recipe}, {run.Options.Threads} threads."));
         foreach (var step in training.Steps())
         {
@@ -152,6 +155,9 @@ public static class GanSample
                 training.Record("D", lossD);
                 if (classLogits is not null)
                 {
+                    // The class loss may see the real images shifted (it learns digits, not the 9,000 images); the realness, as they are.
+                    if (classShift > 0)
+                        classLogits = discriminator.Score(ImageShift.Random(real, classShift, background: -1), null).ClassLogits!;
                     var classLoss = nn.functional.cross_entropy(classLogits, realLabels);
                     training.Record(ClassCurve, classLoss);
                     lossD += classLoss;
@@ -161,11 +167,17 @@ public static class GanSample
 
                 // Generator: make the updated discriminator say "real"; the discriminator's gradients are dropped before the step.
                 modules.zero_grad();
-                var (scoreGenerated, _) = discriminator.Score(fake, fakeLabels);
+                var (scoreGenerated, generatedClasses) = discriminator.Score(fake, fakeLabels);
                 var lossG = s.Loss == "hinge"
                     ? -scoreGenerated.mean()
                     : nn.functional.binary_cross_entropy_with_logits(scoreGenerated, ones_like(scoreGenerated));
                 training.Record("G", lossG);
+                if (classEntropy > 0)
+                {
+                    var (perImage, ofBatch) = ClassEntropies(generatedClasses!);
+                    training.Record(ClassEntropyCurve, perImage);
+                    lossG += classEntropy * (perImage - ofBatch);
+                }
                 lossG.backward();
                 discriminator.Module.zero_grad();
                 optimizer.step();
@@ -212,11 +224,12 @@ public static class GanSample
 
     /// <summary>
     /// The options left out, filled in for the pair: the deep DCGAN trains with its own recipe (lr 1e-3, samples from a
-    /// moving average of the generator, a discriminator that learns the classes; measured in samples/README.md), the
-    /// compact and tutorial pairs with the DCGAN paper's (lr 2e-4, the trained weights), and the conditional DCGAN
-    /// is built on the compact layers. A classifying discriminator asked of a pair that has none is a usage error.
+    /// moving average of the generator, a discriminator that learns the classes of shifted real images, a generator
+    /// asked for clear and varied classes; measured in samples/README.md), the compact and tutorial pairs with the
+    /// DCGAN paper's (lr 2e-4, the trained weights), and the conditional DCGAN is built on the compact layers. A
+    /// classifying discriminator, or an option of one, asked of a pair that has none is a usage error.
     /// </summary>
-    private static (string Architecture, bool Classifying, double LearningRate, double Ema) Recipe(Settings s)
+    private static (string Architecture, bool Classifying, double LearningRate, double Ema, double ClassEntropy, int ClassShift) Recipe(Settings s)
     {
         var architecture = s.Architecture ?? (s.Conditional ? GanShape.Compact : GanShape.Deep);
         var deep = architecture == GanShape.Deep && !s.Conditional;
@@ -224,7 +237,29 @@ public static class GanSample
         var classifying = (s.Discriminator ?? (canClassify ? ClassesHead : BinaryHead)) == ClassesHead;
         if (classifying && !canClassify)
             throw new UsageException($"--discriminator {ClassesHead} is the unconditional discriminator of --arch {GanShape.Deep} and {GanShape.Compact}; {(s.Conditional ? "the conditional DCGAN's discriminator is told the class" : "the tutorial's discriminator has one logit")}. Leave --discriminator out.");
-        return (architecture, classifying, s.LearningRate ?? (deep ? 1e-3 : 2e-4), s.Ema ?? (deep ? 0.999 : 0));
+        void NeedsClasses(string option, string purpose) => throw new UsageException(
+            $"{option} {purpose}; this run's discriminator has {(s.Conditional ? "been told the class" : "one logit")}. Leave {option} out{(canClassify ? $" or add --discriminator {ClassesHead}" : "")}.");
+        if (s.ClassEntropy > 0 && !classifying)
+            NeedsClasses("--class-entropy", "weighs the entropy of a classifying discriminator's classes");
+        if (s.ClassShift > 0 && !classifying)
+            NeedsClasses("--class-shift", "augments the images a classifying discriminator learns the classes of");
+        var deepClasses = deep && classifying;
+        return (architecture, classifying, s.LearningRate ?? (deep ? 1e-3 : 2e-4), s.Ema ?? (deep ? 0.999 : 0), s.ClassEntropy ?? (deepClasses ? 0.5 : 0), s.ClassShift ?? (deepClasses ? 3 : 0));
+    }
+
+    /// <summary>
+    /// The generator's class-entropy term, from the classifying discriminator's logits of a generated batch (CatGAN,
+    /// Springenberg 2016): the mean entropy of each image's class distribution, which the generator lowers (draw
+    /// images of one clear class), and the entropy of the batch's mean distribution, which it raises (draw all classes).
+    /// </summary>
+    private static (Tensor PerImage, Tensor OfBatch) ClassEntropies(Tensor classLogits)
+    {
+        var logProbabilities = nn.functional.log_softmax(classLogits, 1);
+        var probabilities = logProbabilities.exp();
+        var perImage = -(probabilities * logProbabilities).sum(1).mean();
+        var batch = probabilities.mean([0]);
+        var ofBatch = -(batch * batch.clamp_min(1e-8).log()).sum();
+        return (perImage, ofBatch);
     }
 
     /// <summary>
@@ -246,7 +281,7 @@ public static class GanSample
         shape.Classes == 0 ? null : arange(count, dtype: ScalarType.Int64).remainder(shape.Classes);
 
     // The names of the metric curves in the training's loss log (saved in checkpoints, so a resumed run keeps them).
-    private const string InceptionCurve = "IS", InceptionSpreadCurve = "IS std", FrechetCurve = "FID", ClassCurve = "classes";
+    private const string InceptionCurve = "IS", InceptionSpreadCurve = "IS std", FrechetCurve = "FID", ClassCurve = "classes", ClassEntropyCurve = "class entropy";
 
     /// <summary>The losses, with the Inception-style score and the Fréchet distance per evaluation beside them when there are metrics.</summary>
     private static void SaveLossPlot(SampleRun run, TrainingLoop training, ImageSource source, GanMetrics? metrics, string kind)
@@ -254,6 +289,8 @@ public static class GanSample
         Curve[] curves = [new Curve("discriminator", training.Losses["D"], Smooth: true), new Curve("generator", training.Losses["G"], Smooth: true)];
         if (training.Losses[ClassCurve].Count > 0)
             curves = [.. curves, new Curve("discriminator's class loss (real images)", training.Losses[ClassCurve], Smooth: true)];
+        if (training.Losses[ClassEntropyCurve].Count > 0)
+            curves = [.. curves, new Curve("class entropy of generated images", training.Losses[ClassEntropyCurve], Smooth: true)];
         var losses = new PlotPanel($"{kind} on {source.Name}: losses", YAxis.Linear, "loss", curves);
         if (metrics is null)
         {

@@ -99,7 +99,8 @@ public sealed class GanSampleTests
         Assert.True(code == 0, error);
         Assert.Contains("Training the DCGAN (generator", text);
         Assert.Contains("a discriminator that learns the classes too", text);
-        Assert.Matches(@"D [0-9.]+ +classes [0-9.]+ +G [0-9.]+", text);
+        Assert.Contains("bce loss + 0.5 × class entropy, classes learnt from real images shifted by up to 3 px", text);
+        Assert.Matches(@"D [0-9.]+ +classes [0-9.]+ +G [0-9.]+ +class entropy [0-9.]+", text);
 
         (code, text, error) = Run(TinyGan(data, dir.File("tutorial"), 2, "--arch", "tutorial"));
         Assert.True(code == 0, error);
@@ -108,6 +109,12 @@ public sealed class GanSampleTests
         (code, _, error) = Run(TinyGan(data, dir.File("conditional"), 2, "--conditional", "--discriminator", "classes"));
         Assert.Equal(2, code);
         Assert.Contains("--discriminator classes is the unconditional discriminator of --arch deep and compact; the conditional DCGAN's discriminator is told the class.", error);
+        (code, _, error) = Run(TinyGan(data, dir.File("binary"), 2, "--discriminator", "binary", "--class-entropy", "1"));
+        Assert.Equal(2, code);
+        Assert.Contains("--class-entropy weighs the entropy of a classifying discriminator's classes; this run's discriminator has one logit. Leave --class-entropy out or add --discriminator classes.", error);
+        (code, _, error) = Run(TinyGan(data, dir.File("tutorial-shift"), 2, "--arch", "tutorial", "--class-shift", "2"));
+        Assert.Equal(2, code);
+        Assert.Contains("--class-shift augments the images a classifying discriminator learns the classes of; this run's discriminator has one logit. Leave --class-shift out.", error);
 
         // The generator of the default pair draws again from its weights file.
         var (generated, said, generateError) = Run("generate", dir.File("deep"), "--count", "4", "--image", dir.File("four.png"));
