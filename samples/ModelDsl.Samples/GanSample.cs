@@ -18,8 +18,8 @@ namespace ModelDsl.Samples;
 
 /// <summary>
 /// <c>gan</c>: by default the <see cref="DeepDcgan"/> pair (Adam 1e-3, β1 0.5, BCE with logits plus a class-entropy
-/// term, batch 64, the discriminator learning the classes of shifted real images too, samples from a moving average
-/// of the generator) on MNIST-10k, Fashion-MNIST or any IDX folder; <c>--arch</c> and <c>--conditional</c> choose the
+/// term, batch 64, the discriminator learning the real images' classes too, samples from a moving average of the
+/// generator) on MNIST-10k, Fashion-MNIST or any IDX folder; <c>--arch</c> and <c>--conditional</c> choose the
 /// other pairs. A grid of samples from a fixed noise batch after every epoch, a loss plot, the generator's weights,
 /// and at the end the classifier's Inception-style score and Fréchet distance of generated images beside the real
 /// data's own.
@@ -42,7 +42,7 @@ public static class GanSample
         [Option("--arch", "deep (the default; compact with --conditional): the compact DCGAN whose generator draws the image from full-resolution features; compact: the compact DCGAN (4×4 kernels, batch normalisation in both networks); tutorial: TensorFlow's DCGAN tutorial (5×5 kernels, a dropout discriminator)", Choices = [GanShape.Deep, GanShape.Compact, GanShape.Tutorial])] public string? Architecture { get; init; }
         [Option("--discriminator", "classes: one logit per class, trained on the real images' labels as well (the semi-supervised GAN; the generator stays unconditional); binary: one real-or-generated logit. Default: classes for --arch deep and compact, binary for --arch tutorial and --conditional", Choices = [ClassesHead, BinaryHead])] public string? Discriminator { get; init; }
         [Option("--class-entropy", "With --discriminator classes: weight of the generator's class-entropy term (CatGAN's), which asks the discriminator to be sure of each generated image's class and the batch to spread over all classes (0: off). Default: 0.5 for --arch deep, 0 for the others", Min = 0, Max = 100)] public double? ClassEntropy { get; init; }
-        [Option("--class-shift", "With --discriminator classes: the discriminator learns the classes of real images shifted by up to this many pixels each way (DiffAugment's translation, for the class loss only; the real-or-generated game sees the images as they are). Default: 3 for --arch deep, 0 for the others", Min = 0, Max = 64)] public int? ClassShift { get; init; }
+        [Option("--class-shift", "With --discriminator classes: the discriminator learns the classes of real images shifted by up to this many pixels each way (DiffAugment's translation, for the class loss only; the real-or-generated game sees the images as they are; 0: off)", Min = 0, Max = 64)] public int ClassShift { get; init; }
         [Option("--width", "Width of both networks (channels of the first convolution)", Min = 1, Max = 4096)] public int Width { get; init; } = 64;
         [Option("--noise", "Size of the noise vector", Min = 1, Max = 65536)] public int Noise { get; init; } = 100;
         [Option("--conditional", "Train the conditional DCGAN (the class label joined to the noise and to the image): grids show class i in row i")] public bool Conditional { get; init; }
@@ -224,8 +224,8 @@ public static class GanSample
 
     /// <summary>
     /// The options left out, filled in for the pair: the deep DCGAN trains with its own recipe (lr 1e-3, samples from a
-    /// moving average of the generator, a discriminator that learns the classes of shifted real images, a generator
-    /// asked for clear and varied classes; measured in samples/README.md), the compact and tutorial pairs with the
+    /// moving average of the generator, a discriminator that learns the classes, a generator asked for clear and
+    /// varied classes; measured in samples/README.md), the compact and tutorial pairs with the
     /// DCGAN paper's (lr 2e-4, the trained weights), and the conditional DCGAN is built on the compact layers. A
     /// classifying discriminator, or an option of one, asked of a pair that has none is a usage error.
     /// </summary>
@@ -243,8 +243,7 @@ public static class GanSample
             NeedsClasses("--class-entropy", "weighs the entropy of a classifying discriminator's classes");
         if (s.ClassShift > 0 && !classifying)
             NeedsClasses("--class-shift", "augments the images a classifying discriminator learns the classes of");
-        var deepClasses = deep && classifying;
-        return (architecture, classifying, s.LearningRate ?? (deep ? 1e-3 : 2e-4), s.Ema ?? (deep ? 0.999 : 0), s.ClassEntropy ?? (deepClasses ? 0.5 : 0), s.ClassShift ?? (deepClasses ? 3 : 0));
+        return (architecture, classifying, s.LearningRate ?? (deep ? 1e-3 : 2e-4), s.Ema ?? (deep ? 0.999 : 0), s.ClassEntropy ?? (deep && classifying ? 0.5 : 0), s.ClassShift);
     }
 
     /// <summary>
