@@ -77,7 +77,7 @@ public static class CharRnnSample
         var schedule = new LearningRateSchedule(s.LearningRate, s.MinLearningRate, warmup, Math.Max(warmup + 1, s.Steps));
 
         var training = run.Train(model, optimizer, s.Steps, (long)s.Batch * s.Block, "tok");
-        run.Log(Invariant($"Training CharRnn ({model.ParameterCount:N0} parameters; {s.Layers} LSTM layers of {s.Hidden}): {s.Steps:N0} steps of {s.Batch}×{s.Block} characters, Adam lr {s.LearningRate}→{s.MinLearningRate} (warmup {warmup}, cosine), {run.Options.Threads} threads."));
+        run.Log(Invariant($"Training CharRnn ({model.ParameterCount:N0} parameters; {s.Layers} LSTM layers of {s.Hidden}): {s.Steps:N0} steps of {s.Batch}×{s.Block} characters, Adam lr {s.LearningRate}→{s.MinLearningRate} (warmup {warmup}, cosine), {run.Options.ThreadsText}."));
         double Estimate(TextSplit split) => TextLoss.Estimate(model, data, split, s.Batch, s.EvalIters, run.Seed, (x, y) => Loss(model, x, y));
         void Evaluate(long step)
         {

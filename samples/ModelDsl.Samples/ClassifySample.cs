@@ -54,7 +54,7 @@ public static class ClassifySample
         using var optimizer = optim.Adam(model.parameters(), s.LearningRate);
 
         var training = run.Train(model, optimizer, total, s.Batch, "img");
-        run.Log(Invariant($"Training MnistClassifier ({MnistClassifier.ParameterCount:N0} parameters): {total:N0} steps of {s.Batch} ({(double)total / batches.StepsPerEpoch:0.##} epochs), Adam lr {s.LearningRate}, {run.Options.Threads} threads."));
+        run.Log(Invariant($"Training MnistClassifier ({MnistClassifier.ParameterCount:N0} parameters): {total:N0} steps of {s.Batch} ({(double)total / batches.StepsPerEpoch:0.##} epochs), Adam lr {s.LearningRate}, {run.Options.ThreadsText}."));
         foreach (var step in training.Steps())
         {
             using (NewDisposeScope())

@@ -131,7 +131,7 @@ public static class GanSample
         var training = run.Train(modules, optimizer, total, s.Batch, "img");
         var kind = s.Conditional ? "conditional DCGAN" : "DCGAN";
         var recipe = Invariant($"{(classifying ? "a discriminator that learns the classes too, " : "")}{s.Loss} loss{(classEntropy > 0 ? $" + {classEntropy} × class entropy" : "")}{(classShift > 0 ? $", classes learnt from real images shifted by up to {classShift} px" : "")}{(s.RealLabel < 1 ? $" (real label {s.RealLabel})" : "")}, Adam lr {learningRate}{(lrD != learningRate ? $" (discriminator {lrD})" : "")} β1 {s.Beta1}{(ema > 0 ? $", samples from the moving average of the generator (decay {ema})" : "")}");
-        run.Log(Invariant($"Training the {kind} (generator {generator.ParameterCount:N0}, discriminator {discriminator.ParameterCount:N0} parameters): {total:N0} steps of {s.Batch} ({(double)total / batches.StepsPerEpoch:0.##} epochs of {batches.StepsPerEpoch:N0}), {recipe}, {run.Options.Threads} threads."));
+        run.Log(Invariant($"Training the {kind} (generator {generator.ParameterCount:N0}, discriminator {discriminator.ParameterCount:N0} parameters): {total:N0} steps of {s.Batch} ({(double)total / batches.StepsPerEpoch:0.##} epochs of {batches.StepsPerEpoch:N0}), {recipe}, {run.Options.ThreadsText}."));
         foreach (var step in training.Steps())
         {
             using (NewDisposeScope())

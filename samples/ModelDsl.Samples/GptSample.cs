@@ -97,7 +97,7 @@ public static class GptSample
         var counted = parameters.Sum(p => p.numel());
 
         var training = run.Train(model, optimizer, s.Steps, (long)s.Batch * s.Block, "tok");
-        run.Log(Invariant($"Training Gpt ({counted:N0} parameters; {s.Layers} layers, {s.Heads} heads, {s.Embed} wide, context {s.Block}): {s.Steps:N0} steps of {s.Batch}×{s.Block} tokens, AdamW lr {s.LearningRate}→{s.MinLearningRate} (warmup {warmup}, cosine to step {decay}), {run.Options.Threads} threads."));
+        run.Log(Invariant($"Training Gpt ({counted:N0} parameters; {s.Layers} layers, {s.Heads} heads, {s.Embed} wide, context {s.Block}): {s.Steps:N0} steps of {s.Batch}×{s.Block} tokens, AdamW lr {s.LearningRate}→{s.MinLearningRate} (warmup {warmup}, cosine to step {decay}), {run.Options.ThreadsText}."));
         double Estimate(TextSplit split) => TextLoss.Estimate(model, data, split, s.Batch, s.EvalIters, run.Seed, (x, y) => Loss(model, x, y));
         void Evaluate(long step)
         {

@@ -148,7 +148,7 @@ public static class PnnSample
 
         var training = run.Train(learners, Optimizer(s, progress, learners), progress.Total, s.Batch, "img");
         training.BeforeSave = () => training.State["pnn"] = JsonSerializer.Serialize(progress);
-        run.Log(Invariant($"Columns: {columnName}, {columnParameters:N0} parameters each before adapters. {s.Steps:N0} steps of {s.Batch} per column, Adam lr {s.LearningRate}, {run.Options.Threads} threads. ") +
+        run.Log(Invariant($"Columns: {columnName}, {columnParameters:N0} parameters each before adapters. {s.Steps:N0} steps of {s.Batch} per column, Adam lr {s.LearningRate}, {run.Options.ThreadsText}. ") +
             $"Baselines on the same batches: one {columnName} fine-tuned task after task (shared head), and a fresh {columnName} per task.");
         if (s.Grow)
             run.Log($"Growth: a task gets another column (up to {s.MaxColumns}) when its validation accuracy stops improving for {s.GrowPatience} checks below {PnnReport.Percent(s.GrowTarget)}.");

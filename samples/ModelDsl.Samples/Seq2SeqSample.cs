@@ -72,7 +72,7 @@ public static class Seq2SeqSample
         var schedule = new LearningRateSchedule(s.LearningRate, s.MinLearningRate, warmup, Math.Max(warmup + 1, s.Steps - 1));
 
         var training = run.Train(model, optimizer, s.Steps, s.Batch, "seq");
-        run.Log(Invariant($"Transformer: {s.Layers}+{s.Layers} layers, {s.Heads} heads, width {s.Embed}, feed-forward {s.Hidden}, dropout {s.Dropout}: {model.ParameterCount:N0} parameters. {s.Steps:N0} steps of {s.Batch}, Adam lr {s.LearningRate} (warmup {warmup}, cosine to {s.MinLearningRate}), {run.Options.Threads} threads."));
+        run.Log(Invariant($"Transformer: {s.Layers}+{s.Layers} layers, {s.Heads} heads, width {s.Embed}, feed-forward {s.Hidden}, dropout {s.Dropout}: {model.ParameterCount:N0} parameters. {s.Steps:N0} steps of {s.Batch}, Adam lr {s.LearningRate} (warmup {warmup}, cosine to {s.MinLearningRate}), {run.Options.ThreadsText}."));
         var probe = task.HeldOut.Take(200).ToList();
         var stepClock = new Stopwatch();
         foreach (var step in training.Steps())

@@ -23,6 +23,9 @@ public sealed record RunOptions
     [Option("--threads", "CPU threads for libtorch (torch.set_num_threads; default: the processor count)", Min = 1, Max = 1024, NotRecorded = true)]
     public int Threads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>"1 thread" or "N threads", for the run's log.</summary>
+    public string ThreadsText => Threads == 1 ? "1 thread" : $"{Threads} threads";
+
     [Option("--checkpoint-every", "Save <out>/checkpoint.mdl every N steps (and always at the end and on SIGINT or SIGTERM)", Min = 1, Max = MaxSteps, NotRecorded = true)]
     public long CheckpointEvery { get; init; } = 200;
 
